@@ -157,8 +157,8 @@ type InvitationLink struct {
 	ExpiresAt        time.Time        `json:"expires_at"`
 }
 
-// InvitationAccepted is the outcome of accepting an invitation.
-type InvitationAccepted struct {
+// InvitationAcceptance is the outcome of accepting an invitation.
+type InvitationAcceptance struct {
 	Organization Organization `json:"organization"`
 	Member       Member       `json:"member"`
 }

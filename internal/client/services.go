@@ -203,7 +203,7 @@ type PublicService interface {
 	ClientCredentialsToken(ctx context.Context, clientID, clientSecret string) (*AccessToken, error)
 	Login(ctx context.Context, email, password string) (*AccessToken, error)
 	ViewInvitation(ctx context.Context, linkToken string) (*InvitationLink, error)
-	AcceptInvitation(ctx context.Context, linkToken, name string) (*InvitationAccepted, error)
+	AcceptInvitation(ctx context.Context, linkToken, name string) (*InvitationAcceptance, error)
 	ResetPassword(ctx context.Context, linkToken, password string) error
 }
 

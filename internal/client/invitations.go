@@ -1,0 +1,114 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+var _ InvitationsService = (*invitations)(nil)
+
+// invitations implements InvitationsService.
+type invitations struct {
+	c *core
+}
+
+func (o InvitationListOptions) valid() error {
+	if o.Status != nil {
+		if err := o.Status.valid(); err != nil {
+			return err
+		}
+	}
+	return optionalNonEmpty("email", o.Email)
+}
+
+func (o InvitationCreateOptions) valid() error {
+	if err := requireNonEmpty("email", o.Email); err != nil {
+		return err
+	}
+	return o.Role.valid()
+}
+
+func (o InvitationUpdateOptions) valid() error {
+	return o.Role.valid()
+}
+
+type invitationCreate struct {
+	Email string `json:"email"`
+	Role  Role   `json:"role"`
+}
+
+type invitationUpdate struct {
+	Role Role `json:"role"`
+}
+
+func invitationPath(id string) string { return "/invitations/" + url.PathEscape(id) }
+
+// Invitations change what members exist once accepted (outside this client), so every change to
+// them drops the members snapshot too.
+var invitationDependents = []collection{collInvitations, collMembers}
+
+// List lists invitations of every status unless filtered, every page.
+func (s *invitations) List(ctx context.Context, opts InvitationListOptions) ([]*Invitation, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	setFilter(q, "status", ptrString(opts.Status))
+	setFilter(q, "email", opts.Email)
+	return listAll[Invitation](ctx, s.c, "/invitations", q)
+}
+
+// Create invites a person; the API sends the email.
+func (s *invitations) Create(ctx context.Context, opts InvitationCreateOptions) (*Invitation, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(invitationDependents...)
+	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: "/invitations", body: invitationCreate{Email: opts.Email, Role: opts.Role}})
+}
+
+// Read reads an invitation by id, whatever its status (from the read cache when it is on).
+func (s *invitations) Read(ctx context.Context, invitationID string) (*Invitation, error) {
+	if err := requireID("invitation_id", invitationID); err != nil {
+		return nil, err
+	}
+	ix := indexed[Invitation]{
+		coll: collInvitations,
+		list: func(ctx context.Context) ([]*Invitation, error) { return s.List(ctx, InvitationListOptions{}) },
+		idOf: func(v *Invitation) string { return v.ID },
+	}
+	return cachedRead(ctx, s.c, ix, invitationID, func(ctx context.Context) (*Invitation, error) {
+		return doJSON[Invitation](ctx, s.c, &request{method: http.MethodGet, path: invitationPath(invitationID)})
+	})
+}
+
+// Update changes the role of a pending or expired invitation.
+func (s *invitations) Update(ctx context.Context, invitationID string, opts InvitationUpdateOptions) (*Invitation, error) {
+	if err := requireID("invitation_id", invitationID); err != nil {
+		return nil, err
+	}
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(invitationDependents...)
+	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPatch, path: invitationPath(invitationID), body: invitationUpdate{Role: opts.Role}})
+}
+
+// Revoke revokes a pending or expired invitation; revoking a revoked one succeeds.
+func (s *invitations) Revoke(ctx context.Context, invitationID string) error {
+	if err := requireID("invitation_id", invitationID); err != nil {
+		return err
+	}
+	defer s.c.invalidate(invitationDependents...)
+	return s.c.do(ctx, &request{method: http.MethodDelete, path: invitationPath(invitationID)}, nil)
+}
+
+// Resend sends a pending or expired invitation again, with a new link and expiry.
+func (s *invitations) Resend(ctx context.Context, invitationID string) (*Invitation, error) {
+	if err := requireID("invitation_id", invitationID); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(invitationDependents...)
+	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: invitationPath(invitationID) + "/resend"})
+}

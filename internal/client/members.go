@@ -1,0 +1,112 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+var _ MembersService = (*members)(nil)
+
+// members implements MembersService.
+type members struct {
+	c *core
+}
+
+func (o MemberListOptions) valid() error {
+	if o.Role != nil {
+		if err := o.Role.valid(); err != nil {
+			return err
+		}
+	}
+	return optionalNonEmpty("email", o.Email)
+}
+
+func (o MemberUpdateOptions) valid() error {
+	return o.Role.valid()
+}
+
+type memberUpdate struct {
+	Role Role `json:"role"`
+}
+
+func memberPath(id string) string { return "/members/" + url.PathEscape(id) }
+
+// List lists the organization's members, every page.
+func (s *members) List(ctx context.Context, opts MemberListOptions) ([]*Member, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	setFilter(q, "role", ptrString(opts.Role))
+	setFilter(q, "email", opts.Email)
+	return listAll[Member](ctx, s.c, "/members", q)
+}
+
+func (s *members) index() indexed[Member] {
+	return indexed[Member]{
+		coll:    collMembers,
+		list:    func(ctx context.Context) ([]*Member, error) { return s.List(ctx, MemberListOptions{}) },
+		idOf:    func(m *Member) string { return m.ID },
+		emailOf: func(m *Member) string { return m.Email },
+	}
+}
+
+// Read reads a member by id (from the read cache when it is on).
+func (s *members) Read(ctx context.Context, memberID string) (*Member, error) {
+	if err := requireID("member_id", memberID); err != nil {
+		return nil, err
+	}
+	return cachedRead(ctx, s.c, s.index(), memberID, func(ctx context.Context) (*Member, error) {
+		return doJSON[Member](ctx, s.c, &request{method: http.MethodGet, path: memberPath(memberID)})
+	})
+}
+
+// ReadByEmail finds the member with this email, case-insensitively (from the read cache when it
+// is on), or answers an error that matches ErrNotFound.
+func (s *members) ReadByEmail(ctx context.Context, email string) (*Member, error) {
+	if err := requireNonEmpty("email", email); err != nil {
+		return nil, err
+	}
+	return cachedReadByEmail(ctx, s.c, s.index(), email, func(ctx context.Context) (*Member, error) {
+		found, err := s.List(ctx, MemberListOptions{Email: &email})
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range found {
+			if strings.EqualFold(m.Email, email) {
+				return m, nil
+			}
+		}
+		return nil, &APIError{
+			StatusCode: http.StatusNotFound,
+			Code:       CodeNotFound,
+			Message:    fmt.Sprintf("no member with email %q", email),
+			Method:     http.MethodGet,
+			Path:       displayPath("/members", url.Values{"email": {email}}),
+		}
+	})
+}
+
+// Update changes a member's role. Demoting the last owner answers an error matching ErrConflict.
+func (s *members) Update(ctx context.Context, memberID string, opts MemberUpdateOptions) (*Member, error) {
+	if err := requireID("member_id", memberID); err != nil {
+		return nil, err
+	}
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collMembers)
+	return doJSON[Member](ctx, s.c, &request{method: http.MethodPatch, path: memberPath(memberID), body: memberUpdate{Role: opts.Role}})
+}
+
+// Delete removes a member. Removing the last owner answers an error matching ErrConflict.
+func (s *members) Delete(ctx context.Context, memberID string) error {
+	if err := requireID("member_id", memberID); err != nil {
+		return err
+	}
+	defer s.c.invalidate(collMembers, collInvitations)
+	return s.c.do(ctx, &request{method: http.MethodDelete, path: memberPath(memberID)}, nil)
+}

@@ -1,0 +1,87 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+var _ OAuthClientsService = (*oauthClients)(nil)
+
+// oauthClients implements OAuthClientsService.
+type oauthClients struct {
+	c *core
+}
+
+func (o OAuthClientCreateOptions) valid() error {
+	return requireNonEmpty("name", o.Name)
+}
+
+func (o OAuthClientUpdateOptions) valid() error {
+	if o.Name == nil && o.Enabled == nil {
+		return invalid("name", "nothing to update: set the name, enabled or both")
+	}
+	return optionalNonEmpty("name", o.Name)
+}
+
+type oauthClientCreate struct {
+	Name string `json:"name"`
+}
+
+type oauthClientUpdate struct {
+	Name    *string `json:"name,omitempty"`
+	Enabled *bool   `json:"enabled,omitempty"`
+}
+
+func oauthClientPath(id string) string { return "/oauth-clients/" + url.PathEscape(id) }
+
+// List lists the OAuth clients, every page. Never the secrets.
+func (s *oauthClients) List(ctx context.Context) ([]*OAuthClient, error) {
+	return listAll[OAuthClient](ctx, s.c, "/oauth-clients", nil)
+}
+
+// Create creates an OAuth client. The secret is in this answer only.
+func (s *oauthClients) Create(ctx context.Context, opts OAuthClientCreateOptions) (*OAuthClientCreated, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collOAuthClients)
+	return doJSON[OAuthClientCreated](ctx, s.c, &request{method: http.MethodPost, path: "/oauth-clients", body: oauthClientCreate{Name: opts.Name}})
+}
+
+// Read reads an OAuth client by id (from the read cache when it is on).
+func (s *oauthClients) Read(ctx context.Context, oauthClientID string) (*OAuthClient, error) {
+	if err := requireID("oauth_client_id", oauthClientID); err != nil {
+		return nil, err
+	}
+	ix := indexed[OAuthClient]{
+		coll: collOAuthClients,
+		list: s.List,
+		idOf: func(v *OAuthClient) string { return v.ID },
+	}
+	return cachedRead(ctx, s.c, ix, oauthClientID, func(ctx context.Context) (*OAuthClient, error) {
+		return doJSON[OAuthClient](ctx, s.c, &request{method: http.MethodGet, path: oauthClientPath(oauthClientID)})
+	})
+}
+
+// Update renames, disables or enables a client.
+func (s *oauthClients) Update(ctx context.Context, oauthClientID string, opts OAuthClientUpdateOptions) (*OAuthClient, error) {
+	if err := requireID("oauth_client_id", oauthClientID); err != nil {
+		return nil, err
+	}
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collOAuthClients)
+	body := oauthClientUpdate{Name: opts.Name, Enabled: opts.Enabled}
+	return doJSON[OAuthClient](ctx, s.c, &request{method: http.MethodPatch, path: oauthClientPath(oauthClientID), body: body})
+}
+
+// Delete deletes a client permanently.
+func (s *oauthClients) Delete(ctx context.Context, oauthClientID string) error {
+	if err := requireID("oauth_client_id", oauthClientID); err != nil {
+		return err
+	}
+	defer s.c.invalidate(collOAuthClients)
+	return s.c.do(ctx, &request{method: http.MethodDelete, path: oauthClientPath(oauthClientID)}, nil)
+}

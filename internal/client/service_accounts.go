@@ -1,0 +1,102 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+var _ ServiceAccountsService = (*serviceAccounts)(nil)
+
+// serviceAccounts implements ServiceAccountsService.
+type serviceAccounts struct {
+	c *core
+}
+
+func (o ServiceAccountListOptions) valid() error {
+	if o.Status != nil {
+		if err := o.Status.valid(); err != nil {
+			return err
+		}
+	}
+	return optionalNonEmpty("email", o.Email)
+}
+
+func (o ServiceAccountCreateOptions) valid() error {
+	return requireNonEmpty("email", o.Email)
+}
+
+type serviceAccountCreate struct {
+	Email       string `json:"email"`
+	Description string `json:"description,omitempty"`
+}
+
+type serviceAccountUpdate struct {
+	Description string `json:"description"`
+}
+
+func serviceAccountPath(id string) string { return "/service-accounts/" + url.PathEscape(id) }
+
+// List lists service accounts, locked ones included unless filtered, every page.
+func (s *serviceAccounts) List(ctx context.Context, opts ServiceAccountListOptions) ([]*ServiceAccount, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	setFilter(q, "status", ptrString(opts.Status))
+	setFilter(q, "email", opts.Email)
+	return listAll[ServiceAccount](ctx, s.c, "/service-accounts", q)
+}
+
+// Create creates a service account (Enterprise plan).
+func (s *serviceAccounts) Create(ctx context.Context, opts ServiceAccountCreateOptions) (*ServiceAccount, error) {
+	if err := opts.valid(); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collServiceAccounts)
+	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: "/service-accounts", body: serviceAccountCreate{Email: opts.Email, Description: opts.Description}})
+}
+
+// Read reads a service account by id (from the read cache when it is on).
+func (s *serviceAccounts) Read(ctx context.Context, serviceAccountID string) (*ServiceAccount, error) {
+	if err := requireID("service_account_id", serviceAccountID); err != nil {
+		return nil, err
+	}
+	ix := indexed[ServiceAccount]{
+		coll: collServiceAccounts,
+		list: func(ctx context.Context) ([]*ServiceAccount, error) {
+			return s.List(ctx, ServiceAccountListOptions{})
+		},
+		idOf: func(v *ServiceAccount) string { return v.ID },
+	}
+	return cachedRead(ctx, s.c, ix, serviceAccountID, func(ctx context.Context) (*ServiceAccount, error) {
+		return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodGet, path: serviceAccountPath(serviceAccountID)})
+	})
+}
+
+// Update changes a service account's description (an empty one clears it).
+func (s *serviceAccounts) Update(ctx context.Context, serviceAccountID string, opts ServiceAccountUpdateOptions) (*ServiceAccount, error) {
+	if err := requireID("service_account_id", serviceAccountID); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collServiceAccounts)
+	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPatch, path: serviceAccountPath(serviceAccountID), body: serviceAccountUpdate{Description: opts.Description}})
+}
+
+// Deactivate locks the account and revokes all its tokens (so the token snapshot goes too).
+func (s *serviceAccounts) Deactivate(ctx context.Context, serviceAccountID string) (*ServiceAccount, error) {
+	if err := requireID("service_account_id", serviceAccountID); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collServiceAccounts, collAPITokens)
+	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/deactivate"})
+}
+
+// Reactivate unlocks the account; no token comes back.
+func (s *serviceAccounts) Reactivate(ctx context.Context, serviceAccountID string) (*ServiceAccount, error) {
+	if err := requireID("service_account_id", serviceAccountID); err != nil {
+		return nil, err
+	}
+	defer s.c.invalidate(collServiceAccounts, collAPITokens)
+	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/reactivate"})
+}

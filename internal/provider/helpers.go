@@ -1,0 +1,209 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+)
+
+// The helpers every resource, data source and ephemeral resource shares.
+
+// clientFromProviderData is the body of every Configure method:
+//
+//	func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+//		r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+//	}
+//
+// It answers nil without an error while the provider is not configured yet (Terraform validates
+// configurations before it configures providers), and nil with an error for provider data of an
+// unexpected type.
+func clientFromProviderData(providerData any, diags *diag.Diagnostics) *client.Client {
+	if providerData == nil {
+		return nil
+	}
+	c, ok := providerData.(*client.Client)
+	if !ok || c == nil {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider: please report it.", providerData))
+		return nil
+	}
+	return c
+}
+
+// apiErrorDiagnostic turns a failed API call into a diagnostic. action is what the provider was
+// doing, as a gerund ("creating"); kind is the object's kind as users name it ("member"); name
+// identifies the object for the user (an email, an id) and may be empty. The summary reads
+// "Error creating member"; the detail names the object and gives the API's message, the field at
+// fault and the request id, so that a user can act on it or quote it to support.
+//
+// Wrap it with diag.WithPath to attach it to an attribute.
+func apiErrorDiagnostic(action, kind, name string, err error) diag.Diagnostic {
+	summary := "Error " + action + " " + kind
+
+	object := kind
+	if name != "" {
+		object += fmt.Sprintf(" %q", name)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s failed", capitalize(action), object)
+
+	var apiErr *client.APIError
+	var validationErr *client.ValidationError
+	switch {
+	case errors.As(err, &apiErr):
+		fmt.Fprintf(&b, ": %s", apiErr.Message)
+		fmt.Fprintf(&b, "\n\nStatus: %d %s", apiErr.StatusCode, apiErr.Code)
+		if apiErr.Field != "" {
+			fmt.Fprintf(&b, "\nField: %s", apiErr.Field)
+		}
+		if apiErr.Method != "" || apiErr.Path != "" {
+			fmt.Fprintf(&b, "\nRequest: %s", strings.TrimSpace(apiErr.Method+" "+apiErr.Path))
+		}
+		if apiErr.RequestID != "" {
+			fmt.Fprintf(&b, "\nRequest ID: %s", apiErr.RequestID)
+		}
+		if errors.Is(err, client.ErrUnauthorized) {
+			b.WriteString("\n\nThe provider's credential was refused: check that its token (or OAuth client) " +
+				"exists, is not revoked, disabled or expired, and belongs to this organization.")
+		}
+	case errors.As(err, &validationErr):
+		fmt.Fprintf(&b, ": %s\n\nField: %s", validationErr.Message, validationErr.Field)
+	default:
+		fmt.Fprintf(&b, ": %s", err)
+	}
+	return diag.NewErrorDiagnostic(summary, b.String())
+}
+
+// addAPIError adds apiErrorDiagnostic(action, kind, name, err) to diags.
+func addAPIError(diags *diag.Diagnostics, action, kind, name string, err error) {
+	diags.Append(apiErrorDiagnostic(action, kind, name, err))
+}
+
+// isNotFound tells whether err says that the object does not exist (in the credential's
+// organization): Read turns it into RemoveResource, Delete into success.
+func isNotFound(err error) bool {
+	return errors.Is(err, client.ErrNotFound)
+}
+
+// capitalize upper-cases the first letter of an ASCII word.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// timeValue is an API timestamp as state holds it: RFC 3339 in UTC; the zero time is null.
+func timeValue(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// timePointerValue is an optional API timestamp as state holds it: null when absent.
+func timePointerValue(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return timeValue(*t)
+}
+
+// The token scopes as users write them; the API calls them "api-key" and "api-secret".
+const (
+	scopeRead      = "read"
+	scopeReadWrite = "read_write"
+)
+
+// scopeFromAPI maps an API token scope to the provider's name (null when there is none). A scope
+// the provider does not know is passed through as the API spelled it.
+func scopeFromAPI(s *client.TokenScope) types.String {
+	if s == nil {
+		return types.StringNull()
+	}
+	switch *s {
+	case client.ScopeRead:
+		return types.StringValue(scopeRead)
+	case client.ScopeReadWrite:
+		return types.StringValue(scopeReadWrite)
+	}
+	return types.StringValue(string(*s))
+}
+
+// scopeToAPI maps the provider's scope name to the API's.
+func scopeToAPI(s string) client.TokenScope {
+	switch s {
+	case scopeRead:
+		return client.ScopeRead
+	case scopeReadWrite:
+		return client.ScopeReadWrite
+	}
+	return client.TokenScope(s)
+}
+
+// parseDurationBetween parses a Go duration ("90s", "2m", "1h30m") that must lie in [low, high].
+func parseDurationBetween(s string, low, high time.Duration) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("it is not a duration such as \"30s\", \"5m\" or \"1h\"")
+	}
+	if d < low || d > high {
+		return 0, fmt.Errorf("it must be between %s and %s", formatDuration(low), formatDuration(high))
+	}
+	return d, nil
+}
+
+// formatDuration prints a duration without zero units ("1h", not "1h0m0s").
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// durationBetween validates a string attribute holding a Go duration between low and high
+// (terraform-plugin-framework-validators has no duration validator).
+func durationBetween(low, high time.Duration) validator.String {
+	return durationValidator{low: low, high: high}
+}
+
+// durationValidator is the validator durationBetween returns.
+type durationValidator struct {
+	low, high time.Duration
+}
+
+var _ validator.String = durationValidator{}
+
+// Description describes the validation in plain text.
+func (v durationValidator) Description(_ context.Context) string {
+	return fmt.Sprintf("value must be a duration such as \"30s\" or \"5m\", between %s and %s",
+		formatDuration(v.low), formatDuration(v.high))
+}
+
+// MarkdownDescription describes the validation in Markdown.
+func (v durationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString checks a known value.
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := parseDurationBetween(req.ConfigValue.ValueString(), v.low, v.high); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q is not usable here: %s.", req.ConfigValue.ValueString(), err))
+	}
+}

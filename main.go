@@ -1,0 +1,36 @@
+// Command terraform-provider-alien is the Terraform provider for the Alien Intelligence platform.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/provider"
+)
+
+// Generate the documentation (docs/) from the schemas, examples/ and templates/.
+// Run "make docs": it puts terraform on PATH and keeps tfplugindocs offline.
+//go:generate go tool tfplugindocs generate --provider-name alien
+
+// version is set by the release build (goreleaser): -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	var debug bool
+
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	opts := providerserver.ServeOpts{
+		Address:         "registry.terraform.io/alien-intelligence/alien",
+		Debug:           debug,
+		ProtocolVersion: 6,
+	}
+
+	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+		log.Fatal(err.Error())
+	}
+}

@@ -1,0 +1,74 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestClientCredentialsScripted(t *testing.T) {
+	const id, secret = "oc_scripted", "ocs_very-secret-value"
+	var tokenCalls, apiCalls atomic.Int64
+	srv, _ := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch r.URL.Path {
+		case "/oauth/token":
+			k := tokenCalls.Add(1)
+			u, p, ok := r.BasicAuth()
+			if !ok || u != id || p != secret || r.FormValue("grant_type") != "client_credentials" {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				w.Write([]byte(`{"error":"invalid_client","error_description":"unknown client or wrong secret"}`))
+				return
+			}
+			if k == 1 {
+				writeError(w, http.StatusServiceUnavailable, CodeUnavailable) // retried
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"access_token":"oaa_tok%d.sig","token_type":"Bearer","expires_in":3600}`, k)
+		case "/datasets":
+			apiCalls.Add(1)
+			// The first access token is refused (as after a server restart); the client renews it.
+			if r.Header.Get("Authorization") == "Bearer oaa_tok2.sig" {
+				writeError(w, http.StatusUnauthorized, CodeUnauthorized)
+				return
+			}
+			w.Write([]byte(emptyPage))
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	})
+	log := &captureLogger{}
+	c := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret, c.Logger = "", id, secret, log })
+	if _, err := c.Datasets.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Datasets.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := tokenCalls.Load(); got != 3 {
+		t.Errorf("token requests = %d, want 3 (a 503 retried, a renewal after the 401)", got)
+	}
+	if got := apiCalls.Load(); got != 3 {
+		t.Errorf("API requests = %d, want 3", got)
+	}
+	if strings.Contains(log.String(), secret) || strings.Contains(log.String(), "oaa_tok") {
+		t.Errorf("log leaks a secret:\n%s", log)
+	}
+
+	bad := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret, c.Logger = "", id, "ocs_wrong-secret-value", log })
+	_, err := bad.Datasets.List(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Code != CodeUnauthorized || !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %v, want an unauthorized APIError", err)
+	}
+	if !strings.Contains(err.Error(), id) || strings.Contains(err.Error(), "ocs_wrong-secret-value") {
+		t.Errorf("error must name the client id and not the secret: %q", err)
+	}
+	if ae.Path != "/oauth/token" || ae.Method != http.MethodPost {
+		t.Errorf("error path = %s %s", ae.Method, ae.Path)
+	}
+}

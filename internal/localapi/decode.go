@@ -1,0 +1,305 @@
+package localapi
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+)
+
+// maxBodyBytes bounds request bodies.
+const maxBodyBytes = 1 << 20
+
+// readBody reads a request body of at most 1 MiB. A body of a non-JSON content type is refused
+// (a missing Content-Type is taken as JSON).
+func readBody(r *http.Request) ([]byte, *apiError) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, errInvalid("body", "could not read the request body: %v", err)
+	}
+	if len(body) > maxBodyBytes {
+		return nil, errInvalid("body", "the request body is larger than 1 MiB")
+	}
+	if len(body) > 0 {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			mt, _, err := mime.ParseMediaType(ct)
+			if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+				return nil, errInvalid("body", "the request body must be application/json, not %q", ct)
+			}
+		}
+	}
+	return body, nil
+}
+
+// field describes one member of a request's JSON object.
+type field struct {
+	name     string
+	required bool
+	str      *string // for a string member
+	boolean  *bool   // for a boolean member
+	present  *bool   // set when the member is present (optional members)
+}
+
+func strField(name string, dst *string, required bool) field {
+	return field{name: name, required: required, str: dst}
+}
+
+func optStrField(name string, dst *string, present *bool) field {
+	return field{name: name, str: dst, present: present}
+}
+
+func optBoolField(name string, dst *bool, present *bool) field {
+	return field{name: name, boolean: dst, present: present}
+}
+
+// decodeObject decodes body, strictly, as a JSON object with exactly the given members: unknown,
+// duplicate or null members, values of the wrong type, missing required members, invalid UTF-8,
+// anything but one object, and trailing data are all 400 with the field at fault.
+func decodeObject(body []byte, fields ...field) *apiError {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errInvalid("body", "a JSON object is required")
+	}
+	if !utf8.Valid(body) {
+		return errInvalid("body", "the request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return errInvalid("body", "malformed JSON: %s", jsonErrorText(err))
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return errInvalid("body", "the request body must be a JSON object")
+	}
+	byName := make(map[string]*field, len(fields))
+	for i := range fields {
+		byName[fields[i].name] = &fields[i]
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return errInvalid("body", "malformed JSON: %s", jsonErrorText(err))
+		}
+		name, ok := tok.(string)
+		if !ok {
+			return errInvalid("body", "malformed JSON object")
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return errInvalid("body", "malformed JSON: %s", jsonErrorText(err))
+		}
+		f := byName[name]
+		if f == nil {
+			return errInvalid(name, "unknown field %q", name)
+		}
+		if seen[name] {
+			return errInvalid(name, "duplicate field %q", name)
+		}
+		seen[name] = true
+		if bytes.Equal(raw, []byte("null")) {
+			return errInvalid(name, "must not be null")
+		}
+		switch {
+		case f.str != nil:
+			if raw[0] != '"' || json.Unmarshal(raw, f.str) != nil {
+				return errInvalid(name, "must be a string")
+			}
+		case f.boolean != nil:
+			if json.Unmarshal(raw, f.boolean) != nil {
+				return errInvalid(name, "must be a boolean")
+			}
+		}
+		if f.present != nil {
+			*f.present = true
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return errInvalid("body", "malformed JSON: %s", jsonErrorText(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errInvalid("body", "unexpected data after the JSON object")
+	}
+	for _, f := range fields {
+		if f.required && !seen[f.name] {
+			return errInvalid(f.name, "is required")
+		}
+	}
+	return nil
+}
+
+// decodeEmpty checks that an operation without a request body got none (or an empty object).
+func decodeEmpty(body []byte) *apiError {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	return decodeObject(body)
+}
+
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of input"
+	}
+	return err.Error()
+}
+
+// validateText checks a free-text value: at most max characters, no control characters.
+func validateText(field, v string, max int) *apiError {
+	if n := utf8.RuneCountInString(v); n > max {
+		return errInvalid(field, "must be at most %d characters (got %d)", max, n)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return errInvalid(field, "must not contain control characters")
+		}
+	}
+	return nil
+}
+
+// validateName checks a name: not blank, at most max characters, on one line.
+func validateName(field, v string, max int) *apiError {
+	if strings.TrimSpace(v) == "" {
+		return errInvalid(field, "must not be empty")
+	}
+	if strings.ContainsAny(v, "\n\r\t") {
+		return errInvalid(field, "must be on one line")
+	}
+	return validateText(field, v, max)
+}
+
+// validateEmail checks an email address: a bare addr-spec (no display name), at most 254
+// characters, a local part of at most 64, and a domain of dot-separated labels.
+func validateEmail(field, v string) *apiError {
+	if v == "" {
+		return errInvalid(field, "must not be empty")
+	}
+	if len(v) > 254 {
+		return errInvalid(field, "must be at most 254 characters")
+	}
+	bad := errInvalid(field, "%q is not a valid email address", v)
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Name != "" || addr.Address != v {
+		return bad
+	}
+	local, domain, ok := strings.Cut(v, "@")
+	if !ok || local == "" || len(local) > 64 || strings.ContainsAny(local, " \"\\") {
+		return bad
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return bad
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return bad
+		}
+		for _, c := range l {
+			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > unicode.MaxASCII && unicode.IsLetter(c)) {
+				return bad
+			}
+		}
+	}
+	return nil
+}
+
+// validateEnum checks that v is one of allowed.
+func validateEnum(field, v string, allowed ...string) *apiError {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return errInvalid(field, "must be one of %s (got %q)", strings.Join(allowed, ", "), v)
+}
+
+// query reads an optional query parameter (the first value); a parameter given twice is refused.
+func query(r *http.Request, name string) (string, *apiError) {
+	vs := r.URL.Query()[name]
+	switch len(vs) {
+	case 0:
+		return "", nil
+	case 1:
+		return vs[0], nil
+	default:
+		return "", errInvalid(name, "must be given once")
+	}
+}
+
+// queryEnum reads an optional query parameter that must be one of allowed when present.
+func queryEnum(r *http.Request, name string, allowed ...string) (string, *apiError) {
+	v, e := query(r, name)
+	if e != nil || !r.URL.Query().Has(name) {
+		return "", e
+	}
+	return v, validateEnum(name, v, allowed...)
+}
+
+// pageParams reads page_size (1..100, default 50) and cursor for the collection coll.
+func pageParams(r *http.Request, coll string) (store.Page, *apiError) {
+	p := store.Page{Limit: 50}
+	size, e := query(r, "page_size")
+	if e != nil {
+		return p, e
+	}
+	if r.URL.Query().Has("page_size") {
+		n, err := strconv.Atoi(size)
+		if err != nil || n < 1 || n > 100 {
+			return p, errInvalid("page_size", "must be an integer from 1 to 100 (got %q)", size)
+		}
+		p.Limit = n
+	}
+	cur, e := query(r, "cursor")
+	if e != nil {
+		return p, e
+	}
+	if r.URL.Query().Has("cursor") {
+		after, ok := parseCursor(coll, cur)
+		if !ok {
+			return p, errInvalid("cursor", "not a cursor of this list (use the next_cursor of the previous page)")
+		}
+		p.After = after
+	}
+	return p, nil
+}
+
+// Cursors are opaque to clients: base64url("<collection>:<seq>").
+func makeCursor(coll string, next int64) *string {
+	if next == 0 {
+		return nil
+	}
+	c := base64.RawURLEncoding.EncodeToString([]byte(coll + ":" + strconv.FormatInt(next, 10)))
+	return &c
+}
+
+func parseCursor(coll, cur string) (int64, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(cur)
+	if err != nil {
+		return 0, false
+	}
+	c, seq, ok := strings.Cut(string(raw), ":")
+	if !ok || c != coll {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if err != nil || n < 1 || strconv.FormatInt(n, 10) != seq {
+		return 0, false
+	}
+	return n, true
+}

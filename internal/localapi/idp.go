@@ -1,0 +1,145 @@
+package localapi
+
+import (
+	"context"
+	"crypto/pbkdf2"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+)
+
+// IdentityProvider keeps managed users' logins, as the platform's identity provider (Authentik)
+// does. Accounts are keyed by the managed user's id. The local database stays the source of
+// truth for a managed user's status: the server brings the identity provider in line with it
+// after each change (so every method must be idempotent), and checks both on login.
+type IdentityProvider interface {
+	// CreateUser creates an account (no password yet); an existing account is left as it is.
+	CreateUser(ctx context.Context, id, email string) error
+	// LockUser disables the account's login.
+	LockUser(ctx context.Context, id string) error
+	// UnlockUser enables the account's login again, with its existing password.
+	UnlockUser(ctx context.Context, id string) error
+	// SetPassword sets the account's password.
+	SetPassword(ctx context.Context, id, password string) error
+	// CheckPassword reports whether password is the account's and the account may log in.
+	CheckPassword(ctx context.Context, id, password string) (bool, error)
+	// DeleteUser deletes the account; a missing account is not an error.
+	DeleteUser(ctx context.Context, id string) error
+}
+
+// ErrNoAccount is returned by the embedded identity provider for an unknown account.
+var ErrNoAccount = errors.New("identity provider: no such account")
+
+// pbkdf2Iterations is the PBKDF2-SHA256 work factor of new password hashes (OWASP's 2023
+// recommendation). Hashes carry their own count, so changing it keeps old hashes valid.
+var pbkdf2Iterations = 600_000
+
+// embeddedIdP is the embedded IdentityProvider: accounts in the database's idp_accounts table,
+// passwords hashed with PBKDF2-SHA256 (crypto/pbkdf2) and a random 16-byte salt.
+type embeddedIdP struct {
+	db    *store.DB
+	clock clock.Clock
+}
+
+func (p *embeddedIdP) CreateUser(ctx context.Context, id, email string) error {
+	return p.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.GetIdPAccount(id); err == nil {
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.InsertIdPAccount(&store.IdPAccount{ID: id, Email: email, CreatedAt: p.clock.Now().UTC()})
+	})
+}
+
+func (p *embeddedIdP) setDisabled(ctx context.Context, id string, disabled bool) error {
+	return p.db.Write(ctx, func(tx *store.Tx) error {
+		err := tx.SetIdPDisabled(id, disabled)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNoAccount
+		}
+		return err
+	})
+}
+
+func (p *embeddedIdP) LockUser(ctx context.Context, id string) error {
+	return p.setDisabled(ctx, id, true)
+}
+func (p *embeddedIdP) UnlockUser(ctx context.Context, id string) error {
+	return p.setDisabled(ctx, id, false)
+}
+
+func (p *embeddedIdP) SetPassword(ctx context.Context, id, password string) error {
+	hash, err := hashPassword(password)
+	if err != nil {
+		return err
+	}
+	return p.db.Write(ctx, func(tx *store.Tx) error {
+		err := tx.SetIdPPassword(id, hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNoAccount
+		}
+		return err
+	})
+}
+
+func (p *embeddedIdP) CheckPassword(ctx context.Context, id, password string) (bool, error) {
+	var acct *store.IdPAccount
+	err := p.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		acct, err = tx.GetIdPAccount(id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if acct.PasswordHash == nil {
+		return false, nil
+	}
+	ok, err := checkPassword(*acct.PasswordHash, password)
+	return ok && !acct.Disabled, err
+}
+
+func (p *embeddedIdP) DeleteUser(ctx context.Context, id string) error {
+	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIdPAccount(id) })
+}
+
+// hashPassword hashes a password as "pbkdf2-sha256$<iterations>$<salt>$<key>" (base64url).
+func hashPassword(password string) (string, error) {
+	salt := randomBytes(16)
+	key, err := pbkdf2.Key(sha256.New, password, salt, pbkdf2Iterations, 32)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pbkdf2Iterations, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+func checkPassword(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 4 || parts[0] != "pbkdf2-sha256" {
+		return false, errors.New("identity provider: unknown password hash format")
+	}
+	iter, err := strconv.Atoi(parts[1])
+	if err != nil || iter < 1 {
+		return false, errors.New("identity provider: bad iteration count")
+	}
+	salt, err1 := b64.DecodeString(parts[2])
+	want, err2 := b64.DecodeString(parts[3])
+	if err1 != nil || err2 != nil {
+		return false, errors.New("identity provider: bad password hash")
+	}
+	got, err := pbkdf2.Key(sha256.New, password, salt, iter, len(want))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}

@@ -1,0 +1,220 @@
+package localapi
+
+import (
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/alien-intelligence/terraform-provider-alien/api"
+)
+
+// access is what a route asks of the caller.
+type access int
+
+const (
+	accessPublic access = iota // no credential
+	accessLocal                // a loopback client, no credential
+	accessAny                  // any valid credential
+	accessManage               // an organization key or an OAuth access token
+)
+
+// route is one operation of the API.
+type route struct {
+	method string
+	path   string // a ServeMux path pattern, identical to the OpenAPI path
+	access access
+	handle func(c *call) error
+}
+
+// call is one request being served.
+type call struct {
+	s    *Server
+	w    http.ResponseWriter
+	r    *http.Request
+	p    *principal // nil for public and local routes
+	body []byte
+}
+
+// routeTable lists every operation the server mounts. The contract test holds it against
+// api/openapi.yaml, both ways.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET", "/healthz", accessPublic, s.health},
+		{"GET", "/openapi.yaml", accessPublic, s.openapiDocument},
+
+		{"GET", "/me", accessAny, s.getIdentity},
+
+		{"GET", "/organization", accessManage, s.getCurrentOrganization},
+		{"POST", "/organizations", accessManage, s.createOrganization},
+		{"GET", "/organizations/{organization_id}", accessManage, s.getOrganization},
+		{"PATCH", "/organizations/{organization_id}", accessManage, s.updateOrganization},
+		{"DELETE", "/organizations/{organization_id}", accessManage, s.deleteOrganization},
+
+		{"GET", "/members", accessManage, s.listMembers},
+		{"GET", "/members/{member_id}", accessManage, s.getMember},
+		{"PATCH", "/members/{member_id}", accessManage, s.updateMember},
+		{"DELETE", "/members/{member_id}", accessManage, s.removeMember},
+
+		{"GET", "/invitations", accessManage, s.listInvitations},
+		{"POST", "/invitations", accessManage, s.createInvitation},
+		{"GET", "/invitations/{invitation_id}", accessManage, s.getInvitation},
+		{"PATCH", "/invitations/{invitation_id}", accessManage, s.updateInvitation},
+		{"DELETE", "/invitations/{invitation_id}", accessManage, s.revokeInvitation},
+		{"POST", "/invitations/{invitation_id}/resend", accessManage, s.resendInvitation},
+		{"GET", "/accept-invitation", accessPublic, s.viewInvitationLink},
+		{"POST", "/accept-invitation", accessPublic, s.acceptInvitation},
+
+		{"GET", "/service-accounts", accessManage, s.listServiceAccounts},
+		{"POST", "/service-accounts", accessManage, s.createServiceAccount},
+		{"GET", "/service-accounts/{service_account_id}", accessManage, s.getServiceAccount},
+		{"PATCH", "/service-accounts/{service_account_id}", accessManage, s.updateServiceAccount},
+		{"POST", "/service-accounts/{service_account_id}/deactivate", accessManage, s.deactivateServiceAccount},
+		{"POST", "/service-accounts/{service_account_id}/reactivate", accessManage, s.reactivateServiceAccount},
+
+		{"GET", "/managed-users", accessManage, s.listManagedUsers},
+		{"POST", "/managed-users", accessManage, s.createManagedUser},
+		{"GET", "/managed-users/{managed_user_id}", accessManage, s.getManagedUser},
+		{"PATCH", "/managed-users/{managed_user_id}", accessManage, s.updateManagedUser},
+		{"POST", "/managed-users/{managed_user_id}/deactivate", accessManage, s.deactivateManagedUser},
+		{"POST", "/managed-users/{managed_user_id}/reactivate", accessManage, s.reactivateManagedUser},
+		{"POST", "/managed-users/{managed_user_id}/password-reset", accessManage, s.sendPasswordReset},
+		{"GET", "/reset-password", accessPublic, s.viewPasswordResetLink},
+		{"POST", "/reset-password", accessPublic, s.resetPassword},
+		{"POST", "/login", accessPublic, s.login},
+
+		{"GET", "/api-tokens", accessManage, s.listAPITokens},
+		{"POST", "/api-tokens", accessManage, s.createAPIToken},
+		{"GET", "/api-tokens/{token_id}", accessManage, s.getAPIToken},
+		{"DELETE", "/api-tokens/{token_id}", accessManage, s.revokeAPIToken},
+
+		{"GET", "/oauth-clients", accessManage, s.listOAuthClients},
+		{"POST", "/oauth-clients", accessManage, s.createOAuthClient},
+		{"GET", "/oauth-clients/{oauth_client_id}", accessManage, s.getOAuthClient},
+		{"PATCH", "/oauth-clients/{oauth_client_id}", accessManage, s.updateOAuthClient},
+		{"DELETE", "/oauth-clients/{oauth_client_id}", accessManage, s.deleteOAuthClient},
+		{"POST", "/oauth/token", accessPublic, s.oauthToken},
+
+		{"GET", "/datasets", accessAny, s.listDatasets},
+		{"POST", "/datasets", accessAny, s.createDataset},
+
+		{"GET", "/_local/outbox", accessLocal, s.localOutbox},
+		{"GET", "/_local/stats", accessLocal, s.localStats},
+		{"DELETE", "/_local/stats", accessLocal, s.localStatsReset},
+		{"GET", "/_local/clock", accessLocal, s.localClock},
+		{"POST", "/_local/clock", accessLocal, s.localClockAdvance},
+		{"PUT", "/_local/organizations/{organization_id}/plan", accessLocal, s.localSetPlan},
+	}
+}
+
+// routes builds the ServeMux: every operation under its "METHOD /path" pattern, every path
+// without a method for 405 (with Allow), and "/" for 404, all answering the error envelope.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	allowed := map[string][]string{}
+	for _, rt := range s.routeTable() {
+		mux.Handle(rt.method+" "+rt.path, s.serveRoute(rt))
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+	}
+	for path, methods := range allowed {
+		if contains(methods, "GET") {
+			methods = append(methods, "HEAD")
+		}
+		sort.Strings(methods)
+		allow := strings.Join(methods, ", ")
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			s.writeError(w, r, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethodNotAllowed,
+				Message: "method " + r.Method + " is not allowed here; allowed: " + allow})
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errNotFound("no such operation: %s %s", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// serveRoute checks access, reads the body and runs the operation; a returned error becomes the
+// error envelope.
+func (s *Server) serveRoute(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{s: s, w: w, r: r}
+		if err := s.prepare(c, rt); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if err := rt.handle(c); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) prepare(c *call, rt route) error {
+	switch rt.access {
+	case accessLocal:
+		if !isLoopback(c.r) {
+			return errForbidden("/_local operations answer loopback clients only")
+		}
+	case accessAny, accessManage:
+		p, err := s.authenticate(c.r)
+		if err != nil {
+			return err
+		}
+		c.p = p
+		if rt.access == accessManage {
+			if e := p.requireManage(); e != nil {
+				return e
+			}
+		}
+	}
+	if rt.path == "/oauth/token" { // a form, read by its handler
+		return nil
+	}
+	body, e := readBody(c.r)
+	if e != nil {
+		return e
+	}
+	c.body = body
+	return nil
+}
+
+func isLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// json answers a JSON body.
+func (c *call) json(status int, v any) error {
+	writeJSON(c.w, status, v)
+	return nil
+}
+
+// noContent answers 204.
+func (c *call) noContent() error {
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) health(c *call) error {
+	return c.json(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) openapiDocument(c *call) error {
+	c.w.Header().Set("Content-Type", "application/yaml")
+	c.w.WriteHeader(http.StatusOK)
+	c.w.Write(api.OpenAPI) //nolint:errcheck // the client went away
+	return nil
+}

@@ -1,0 +1,390 @@
+// Package localapi is alien-local: a faithful local implementation of the Alien Intelligence
+// platform API described by api/openapi.yaml, persisted in SQLite (package store).
+//
+// It serves every operation of the contract with the platform's domain rules: organizations and
+// their Owners, members and the last-owner rule, invitations sent through an outbox and accepted
+// through their link, service accounts and managed users (Enterprise plan only) with an identity
+// provider behind an interface, API tokens and their scopes, OAuth clients and the
+// client-credentials grant, and a small dataset endpoint that proves token scopes end to end.
+//
+// Around the handlers sit the cross-cutting pieces: authentication (API tokens stored only as
+// SHA-256 hashes, self-contained HMAC-signed access tokens), one JSON error envelope with a
+// request id, strict JSON decoding, idempotency keys stored in the same transaction as the write
+// they guard, per-route request statistics, seeded fault and latency injection, and, when
+// Config.ContractCheck is set, validation of every request and response against the OpenAPI
+// document. The /_local/* operations (outbox, statistics, clock, plan changes) answer loopback
+// clients only.
+//
+// Use NewServer for an http.Handler (httptest), or Start to listen on a loopback address:
+//
+//	inst, err := localapi.Start(ctx, "127.0.0.1:0", localapi.Config{DBPath: ":memory:"})
+//	// inst.URL, inst.Bootstrap.Token, inst.Bootstrap.OrganizationID
+//	defer inst.Close()
+package localapi
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+)
+
+// Config configures a Server.
+type Config struct {
+	// DBPath is a SQLite file path, or ":memory:" for a private in-memory database.
+	DBPath string
+	// Clock tells the time (nil: clock.Real{}). A *clock.Offset can be moved forward through
+	// POST /_local/clock when TimeTravel is set.
+	Clock clock.Clock
+	// TimeTravel allows POST /_local/clock (it needs Clock to be a *clock.Offset).
+	TimeTravel bool
+	// PrintEmails, when set, receives a copy of every email the embedded mailer sends.
+	PrintEmails io.Writer
+	// Logger receives one line per request and the server's errors (nil: discarded).
+	Logger *slog.Logger
+	// Faults injects latency and failures (zero value: none).
+	Faults FaultConfig
+	// Bootstrap names the organization and owner created in a new database.
+	Bootstrap BootstrapConfig
+	// ContractCheck, when set, validates every request and response against api/openapi.yaml
+	// and reports each violation here.
+	ContractCheck func(error)
+
+	// Mailer sends the platform's emails (nil: the embedded outbox, readable at /_local/outbox).
+	Mailer Mailer
+	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
+	IdentityProvider IdentityProvider
+}
+
+// FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
+// /openapi.yaml. Rates are probabilities per request, drawn from a generator seeded with Seed,
+// so a sequential run repeats exactly.
+type FaultConfig struct {
+	// Latency is added to every request.
+	Latency time.Duration
+	// FailRate answers 503 unavailable without running the handler.
+	FailRate float64
+	// RateLimitRate answers 429 rate_limited with Retry-After: 1 without running the handler.
+	RateLimitRate float64
+	// DropRate runs the handler (its writes commit) and then closes the connection without
+	// answering.
+	DropRate float64
+	// Seed seeds the generator.
+	Seed uint64
+}
+
+func (f FaultConfig) validate() error {
+	for name, v := range map[string]float64{"fail rate": f.FailRate, "rate-limit rate": f.RateLimitRate, "drop rate": f.DropRate} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("localapi: %s %v is not between 0 and 1", name, v)
+		}
+	}
+	if f.FailRate+f.RateLimitRate+f.DropRate > 1 {
+		return errors.New("localapi: fault rates add up to more than 1")
+	}
+	if f.Latency < 0 {
+		return errors.New("localapi: negative latency")
+	}
+	return nil
+}
+
+func (f FaultConfig) enabled() bool {
+	return f.Latency > 0 || f.FailRate > 0 || f.RateLimitRate > 0 || f.DropRate > 0
+}
+
+// BootstrapConfig names what a new database starts with. Empty fields take the defaults.
+type BootstrapConfig struct {
+	OrganizationName string // default "Local Organization"
+	OwnerEmail       string // default "owner@example.com"
+	OwnerName        string // default "Local Owner"
+}
+
+// BootstrapResult is what a new database was bootstrapped with: an Enterprise organization, its
+// owner, and an owner organization key (Token, shown only here).
+type BootstrapResult struct {
+	Endpoint       string
+	Token          string
+	OrganizationID string
+	OwnerUserID    string
+	OwnerEmail     string
+}
+
+// Server is the local API: an http.Handler over a database.
+type Server struct {
+	cfg        Config
+	db         *store.DB
+	clock      clock.Clock
+	log        *slog.Logger
+	mailer     Mailer
+	idp        IdentityProvider
+	signingKey []byte
+	handler    http.Handler
+	mux        *http.ServeMux
+	stats      *stats
+	faults     *faults
+	bootstrap  *BootstrapResult
+
+	mu      sync.RWMutex
+	baseURL string
+
+	// touched debounces last_used_at writes (token id → last write, by the server clock).
+	touchMu sync.Mutex
+	touched map[string]time.Time
+}
+
+// NewServer opens (creating and migrating if needed) the database and, when it is new,
+// bootstraps an Enterprise organization with an owner and an owner organization key.
+func NewServer(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.DBPath == "" {
+		return nil, errors.New("localapi: Config.DBPath is empty (a file path or \":memory:\")")
+	}
+	if err := cfg.Faults.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.TimeTravel {
+		if _, ok := cfg.Clock.(*clock.Offset); !ok {
+			return nil, errors.New("localapi: TimeTravel needs Config.Clock to be a *clock.Offset")
+		}
+	}
+	db, err := store.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		db:      db,
+		clock:   cfg.Clock,
+		log:     cfg.Logger,
+		mailer:  cfg.Mailer,
+		idp:     cfg.IdentityProvider,
+		stats:   newStats(),
+		faults:  newFaults(cfg.Faults),
+		touched: map[string]time.Time{},
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.mailer == nil {
+		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
+	}
+	if s.idp == nil {
+		s.idp = &embeddedIdP{db: db, clock: s.clock}
+	}
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.mux = s.routes()
+	var inner http.Handler = s.mux
+	if cfg.ContractCheck != nil {
+		cc, err := newContractChecker(cfg.ContractCheck)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		inner = cc.wrap(s.mux)
+	}
+	s.handler = s.middleware(inner)
+	return s, nil
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Bootstrap answers what NewServer bootstrapped, or nil when the database already existed.
+// Endpoint is filled only by Start.
+func (s *Server) Bootstrap() *BootstrapResult {
+	if s.bootstrap == nil {
+		return nil
+	}
+	b := *s.bootstrap
+	return &b
+}
+
+// Close closes the database.
+func (s *Server) Close() error { return s.db.Close() }
+
+func (s *Server) now() time.Time { return s.clock.Now().UTC().Truncate(time.Second) }
+
+// setBaseURL fixes the URL that email links point at (Start sets it; otherwise links use the
+// request's Host).
+func (s *Server) setBaseURL(u string) {
+	s.mu.Lock()
+	s.baseURL = strings.TrimRight(u, "/")
+	s.mu.Unlock()
+}
+
+func (s *Server) linkBase(r *http.Request) string {
+	s.mu.RLock()
+	base := s.baseURL
+	s.mu.RUnlock()
+	if base != "" {
+		return base
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+const (
+	settingSigningKey   = "access_token_signing_key"
+	settingBootstrapped = "bootstrapped_at"
+)
+
+// init loads the signing key (creating it in a new database) and bootstraps a new database.
+func (s *Server) init(ctx context.Context) error {
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		key, err := tx.GetSetting(settingSigningKey)
+		if errors.Is(err, store.ErrNotFound) {
+			key = make([]byte, 32)
+			if _, err := rand.Read(key); err != nil {
+				return err
+			}
+			if err := tx.PutSetting(settingSigningKey, key); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		s.signingKey = key
+
+		if _, err := tx.GetSetting(settingBootstrapped); err == nil {
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		b, err := s.bootstrapTx(tx)
+		if err != nil {
+			return fmt.Errorf("localapi: bootstrap: %w", err)
+		}
+		s.bootstrap = b
+		return tx.PutSetting(settingBootstrapped, []byte(s.now().Format(time.RFC3339)))
+	})
+}
+
+func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
+	bc := s.cfg.Bootstrap
+	if bc.OrganizationName == "" {
+		bc.OrganizationName = "Local Organization"
+	}
+	if bc.OwnerEmail == "" {
+		bc.OwnerEmail = "owner@example.com"
+	}
+	if bc.OwnerName == "" {
+		bc.OwnerName = "Local Owner"
+	}
+	if e := validateName("organization_name", bc.OrganizationName, 100); e != nil {
+		return nil, errors.New(e.Message)
+	}
+	if e := validateEmail("owner_email", bc.OwnerEmail); e != nil {
+		return nil, fmt.Errorf("owner email: %s", e.Message)
+	}
+	now := s.now()
+	user, err := tx.GetUserByEmail(bc.OwnerEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		name := bc.OwnerName
+		user = &store.User{ID: store.NewID("usr"), Email: bc.OwnerEmail, Name: &name, CreatedAt: now}
+		err = tx.InsertUser(user)
+	}
+	if err != nil {
+		return nil, err
+	}
+	org := &store.Organization{ID: store.NewID("org"), Name: bc.OrganizationName, Plan: planEnterprise, CreatedAt: now}
+	if err := tx.InsertOrganization(org); err != nil {
+		return nil, err
+	}
+	if err := tx.InsertMember(&store.Member{ID: store.NewID("mem"), OrganizationID: org.ID, UserID: user.ID, Role: roleOwner, JoinedAt: now}); err != nil {
+		return nil, err
+	}
+	tok, secret, err := s.newOrganizationKey(tx, org.ID, "bootstrap", &user.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	return &BootstrapResult{
+		Token:          formatAPIToken(tok.ID, secret),
+		OrganizationID: org.ID,
+		OwnerUserID:    user.ID,
+		OwnerEmail:     user.Email,
+	}, nil
+}
+
+// Instance is a Server listening on a loopback address.
+type Instance struct {
+	// URL is the base URL, e.g. http://127.0.0.1:41234.
+	URL string
+	// Server is the running server.
+	Server *Server
+	// Bootstrap is what a new database was bootstrapped with (nil when the database existed).
+	Bootstrap *BootstrapResult
+
+	httpServer *http.Server
+	done       chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0"; port 0 picks a free port), opens the server and
+// serves in the background until Close. ctx bounds the start-up only. Email links point at the
+// instance's URL.
+func Start(ctx context.Context, addr string, cfg Config) (*Instance, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("localapi: listen on %s: %w", addr, err)
+	}
+	srv, err := NewServer(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	url := "http://" + ln.Addr().String()
+	srv.setBaseURL(url)
+	inst := &Instance{URL: url, Server: srv, done: make(chan struct{})}
+	if b := srv.Bootstrap(); b != nil {
+		b.Endpoint = url
+		srv.bootstrap.Endpoint = url
+		inst.Bootstrap = b
+	}
+	inst.httpServer = &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(srv.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		defer close(inst.done)
+		if err := inst.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			srv.log.Error("serve", "error", err)
+		}
+	}()
+	return inst, nil
+}
+
+// Close stops serving (letting requests in flight finish, for up to 5 seconds) and closes the
+// database.
+func (i *Instance) Close() error {
+	i.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := i.httpServer.Shutdown(ctx)
+		if err != nil {
+			i.httpServer.Close()
+		}
+		<-i.done
+		i.closeErr = errors.Join(err, i.Server.Close())
+	})
+	return i.closeErr
+}

@@ -112,9 +112,6 @@ func (s *Server) updateMember(c *call) error {
 }
 
 func (s *Server) removeMember(c *call) error {
-	if e := decodeEmpty(c.body); e != nil {
-		return e
-	}
 	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
 		m, err := c.member(tx)
 		if err != nil {
@@ -289,9 +286,6 @@ func (s *Server) updateInvitation(c *call) error {
 }
 
 func (s *Server) revokeInvitation(c *call) error {
-	if e := decodeEmpty(c.body); e != nil {
-		return e
-	}
 	now := s.now()
 	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
 		inv, err := c.invitation(tx)

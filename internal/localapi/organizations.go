@@ -155,9 +155,6 @@ func (s *Server) updateOrganization(c *call) error {
 }
 
 func (s *Server) deleteOrganization(c *call) error {
-	if e := decodeEmpty(c.body); e != nil {
-		return e
-	}
 	var managedUsers []string
 	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
 		org, err := c.organizationFor(tx, c.r.PathValue("organization_id"))

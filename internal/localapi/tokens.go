@@ -156,9 +156,6 @@ func (s *Server) getAPIToken(c *call) error {
 }
 
 func (s *Server) revokeAPIToken(c *call) error {
-	if e := decodeEmpty(c.body); e != nil {
-		return e
-	}
 	now := s.now()
 	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
 		t, err := c.apiToken(tx)
@@ -284,9 +281,6 @@ func (s *Server) updateOAuthClient(c *call) error {
 }
 
 func (s *Server) deleteOAuthClient(c *call) error {
-	if e := decodeEmpty(c.body); e != nil {
-		return e
-	}
 	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
 		cl, err := c.oauthClient(tx)
 		if err != nil {

@@ -377,11 +377,11 @@ func resolveCredentials(config alienProviderModel, s *providerSettings, diags *d
 		s.token = config.Token.ValueString()
 		return
 	case !oauthInConfig && os.Getenv(envToken) != "":
-		if os.Getenv(envClientID) != "" || os.Getenv(envClientSecret) != "" {
+		if os.Getenv(envClientID) != "" {
 			diags.AddAttributeError(path.Root("token"), "Ambiguous Alien API credentials",
-				"Both "+envToken+" and "+envClientID+"/"+envClientSecret+" are set in the environment, and the "+
-					"provider block sets neither token nor client_id. Unset one of them, or set token, or "+
-					"client_id and client_secret, in the provider block.")
+				"Both "+envToken+" and "+envClientID+" are set in the environment, and the provider block "+
+					"sets neither token nor client_id. Unset one of them, or set token, or client_id and "+
+					"client_secret, in the provider block.")
 			return
 		}
 		s.token = os.Getenv(envToken)

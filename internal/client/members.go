@@ -71,7 +71,7 @@ func (s *members) ReadByEmail(ctx context.Context, email string) (*Member, error
 		return nil, err
 	}
 	return cachedReadByEmail(ctx, s.c, s.index(), email, func(ctx context.Context) (*Member, error) {
-		found, err := s.List(ctx, MemberListOptions{Email: &email})
+		found, requestID, err := listPages[Member](ctx, s.c, "/members", url.Values{"email": {email}})
 		if err != nil {
 			return nil, err
 		}
@@ -84,6 +84,7 @@ func (s *members) ReadByEmail(ctx context.Context, email string) (*Member, error
 			StatusCode: http.StatusNotFound,
 			Code:       CodeNotFound,
 			Message:    fmt.Sprintf("no member with email %q", email),
+			RequestID:  requestID,
 			Method:     http.MethodGet,
 			Path:       displayPath("/members", url.Values{"email": {email}}),
 		}

@@ -19,7 +19,14 @@ type page[T any] struct {
 
 // listAll follows next_cursor from the first page to the last and returns every object.
 func listAll[T any](ctx context.Context, c *core, path string, filters url.Values) ([]*T, error) {
+	all, _, err := listPages[T](ctx, c, path, filters)
+	return all, err
+}
+
+// listPages is listAll that also answers the request id of the last page.
+func listPages[T any](ctx context.Context, c *core, path string, filters url.Values) ([]*T, string, error) {
 	var all []*T
+	var header http.Header
 	cursor := ""
 	seen := map[string]bool{}
 	for {
@@ -32,8 +39,8 @@ func listAll[T any](ctx context.Context, c *core, path string, filters url.Value
 			q.Set("cursor", cursor)
 		}
 		var p page[*T]
-		if err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q}, &p); err != nil {
-			return nil, err
+		if err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, header: &header}, &p); err != nil {
+			return nil, "", err
 		}
 		all = append(all, p.Data...)
 		if p.NextCursor == nil || *p.NextCursor == "" {
@@ -41,12 +48,12 @@ func listAll[T any](ctx context.Context, c *core, path string, filters url.Value
 		}
 		cursor = *p.NextCursor
 		if seen[cursor] {
-			return nil, fmt.Errorf("GET %s: the server answered the same next_cursor twice; giving up after %d objects", path, len(all))
+			return nil, "", fmt.Errorf("GET %s: the server answered the same next_cursor twice; giving up after %d objects", path, len(all))
 		}
 		seen[cursor] = true
 	}
 	if all == nil {
 		all = []*T{}
 	}
-	return all, nil
+	return all, header.Get("X-Request-Id"), nil
 }

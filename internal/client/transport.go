@@ -51,6 +51,8 @@ type request struct {
 	public bool
 	// basicUser and basicPass authenticate a public request with HTTP Basic (the token endpoint).
 	basicUser, basicPass string
+	// header, when set, receives the final answer's headers.
+	header *http.Header
 	// repeatable marks a public POST that is safe to repeat because it creates nothing
 	// persistent (the client-credentials grant, a login).
 	repeatable bool
@@ -75,6 +77,9 @@ func (c *core) do(ctx context.Context, r *request, out any) error {
 				return err
 			}
 		}
+	}
+	if r.header != nil {
+		*r.header = header
 	}
 	if status < 200 || status > 299 {
 		return newAPIError(r.method, displayPath(r.path, r.query), status, header, body, c.scrub)

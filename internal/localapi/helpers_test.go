@@ -139,7 +139,10 @@ func (e *env) sendErr(r req) (*resp, error) {
 }
 
 // Shorthands with the owner's token.
-func (e *env) get(path string) *resp { e.t.Helper(); return e.send(req{method: "GET", path: path, token: e.token}) }
+func (e *env) get(path string) *resp {
+	e.t.Helper()
+	return e.send(req{method: "GET", path: path, token: e.token})
+}
 func (e *env) post(path string, body any) *resp {
 	e.t.Helper()
 	return e.send(req{method: "POST", path: path, token: e.token, body: body})
@@ -242,10 +245,11 @@ type saT struct {
 }
 
 type muT struct {
-	ID, Email, Status   string
-	FirstName, LastName string
-	PasswordSet         bool       `json:"password_set"`
-	LockedAt            *time.Time `json:"locked_at"`
+	ID, Email, Status string
+	FirstName         string     `json:"first_name"`
+	LastName          string     `json:"last_name"`
+	PasswordSet       bool       `json:"password_set"`
+	LockedAt          *time.Time `json:"locked_at"`
 }
 
 type tokenT struct {

@@ -82,19 +82,23 @@ export CHECKPOINT_DISABLE=1
 export TF_IN_AUTOMATION=1
 unset TF_LOG TF_LOG_PATH
 
+# Colours only on a terminal.
+tf_flags=(-input=false -compact-warnings)
+[[ -t 1 ]] || tf_flags+=(-no-color)
+
 mkdir -p "$work/quickstart"
 cp -R "$root/examples/quickstart/." "$work/quickstart/"
 cd "$work/quickstart"
 
 step "terraform apply (examples/quickstart)"
-"$terraform" apply -auto-approve -input=false -compact-warnings
+"$terraform" apply -auto-approve "${tf_flags[@]}"
 
 step "What was created (terraform output)"
-"$terraform" output
+"$terraform" output "${tf_flags[@]:2}"
 
 step "terraform plan: a second plan must be empty"
 set +e
-"$terraform" plan -detailed-exitcode -input=false -compact-warnings
+"$terraform" plan -detailed-exitcode "${tf_flags[@]}"
 rc=$?
 set -e
 case $rc in

@@ -377,9 +377,8 @@ func (e *env) setPlan(orgID, plan string) {
 func (e *env) count(table string) int {
 	e.t.Helper()
 	var n int
-	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) error {
-		rows, err := tx.DumpTable(table)
-		n = len(rows)
+	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) (err error) {
+		n, err = tx.CountRows(table)
 		return err
 	})
 	if err != nil {

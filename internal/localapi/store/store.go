@@ -462,3 +462,19 @@ func trim[T any](items []T, seqs []int64, p Page) ([]T, int64) {
 	}
 	return items, 0
 }
+
+// CountRows counts the rows of a table (for tests).
+func (tx *Tx) CountRows(table string) (int, error) {
+	tables, err := tx.Tables()
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range tables {
+		if t == table {
+			var n int
+			err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM "`+table+`"`).Scan(&n)
+			return n, err
+		}
+	}
+	return 0, fmt.Errorf("store: no table %q", table)
+}

@@ -1,0 +1,134 @@
+package localapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestInjectedFailuresWriteNothing(t *testing.T) {
+	e := newEnv(t, withFaults(FaultConfig{FailRate: 1}))
+	before := e.snapshot()
+	r := e.post("/datasets", map[string]any{"name": "x"})
+	r.wantError(503, "unavailable", "")
+	e.post("/organizations", map[string]any{"name": "x"}).wantError(503, "unavailable", "")
+	if after := e.snapshot(); after != before {
+		t.Fatalf("a 503 wrote to the database:\nbefore %s\nafter  %s", before, after)
+	}
+	// Never on /_local, /healthz or /openapi.yaml.
+	e.send(req{method: "GET", path: "/healthz"}).want(200, nil)
+	e.send(req{method: "GET", path: "/openapi.yaml"}).want(200, nil)
+	var stats struct {
+		Requests map[string]int
+		Faults   map[string]int
+	}
+	e.send(req{method: "GET", path: "/_local/stats"}).want(200, &stats)
+	if stats.Faults["unavailable"] != 2 || stats.Requests["POST /datasets"] != 1 || stats.Requests["POST /organizations"] != 1 {
+		t.Fatalf("stats = %+v", stats)
+	}
+}
+
+func TestInjectedRateLimitsSayWhenToRetry(t *testing.T) {
+	e := newEnv(t, withFaults(FaultConfig{RateLimitRate: 1}))
+	before := e.snapshot()
+	r := e.post("/datasets", map[string]any{"name": "x"})
+	r.wantError(429, "rate_limited", "")
+	if r.header.Get("Retry-After") != "1" {
+		t.Fatalf("Retry-After = %q", r.header.Get("Retry-After"))
+	}
+	if after := e.snapshot(); after != before {
+		t.Fatal("a 429 wrote to the database")
+	}
+}
+
+func TestInjectedFaultsRepeatWithTheSameSeed(t *testing.T) {
+	run := func(seed uint64) string {
+		e := newEnv(t, withFaults(FaultConfig{FailRate: 0.3, RateLimitRate: 0.3, Seed: seed}))
+		var b strings.Builder
+		for i := 0; i < 30; i++ {
+			b.WriteString(http.StatusText(e.get("/datasets").status)[:1])
+		}
+		return b.String()
+	}
+	a, b, c := run(7), run(7), run(8)
+	if a != b {
+		t.Fatalf("the same seed gave %s and %s", a, b)
+	}
+	if a == c {
+		t.Fatalf("seeds 7 and 8 gave the same run %s", a)
+	}
+	if !strings.Contains(a, "O") || !strings.Contains(a, "S") || !strings.Contains(a, "T") {
+		t.Fatalf("run %s lacks a kind of answer", a)
+	}
+}
+
+func TestInjectedLatency(t *testing.T) {
+	e := newEnv(t, withFaults(FaultConfig{Latency: 80 * time.Millisecond}))
+	start := time.Now()
+	e.get("/me").want(200, nil)
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Fatalf("request took %v, want at least 80ms", d)
+	}
+	start = time.Now()
+	e.send(req{method: "GET", path: "/healthz"}).want(200, nil)
+	if d := time.Since(start); d >= 80*time.Millisecond {
+		t.Fatalf("/healthz took %v: latency applied to an exempt path", d)
+	}
+}
+
+func TestDroppedResponsesCloseTheConnectionAfterCommitting(t *testing.T) {
+	e := newEnv(t, withFaults(FaultConfig{DropRate: 1}))
+	_, err := e.sendErr(req{method: "POST", path: "/datasets", token: e.token, body: map[string]any{"name": "x"}})
+	if err == nil {
+		t.Fatal("a dropped response arrived")
+	}
+	if n := e.count("datasets"); n != 1 {
+		t.Fatalf("%d dataset rows, want 1: the handler must run and commit", n)
+	}
+	// Without a hijackable connection (a recorder), the answer is aborted.
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if v := recover(); !errors.Is(asError(v), http.ErrAbortHandler) {
+				t.Fatalf("recovered %v, want http.ErrAbortHandler", v)
+			}
+		}()
+		r := httptest.NewRequest("GET", "/datasets", nil).WithContext(context.Background())
+		r.Header.Set("Authorization", "Bearer "+e.token)
+		e.inst.Server.Handler().ServeHTTP(rec, r)
+	}()
+	if rec.Body.Len() != 0 {
+		t.Fatalf("an aborted answer has a body: %s", rec.Body)
+	}
+}
+
+func asError(v any) error {
+	err, _ := v.(error)
+	return err
+}
+
+func TestPanicsBecomeA500Envelope(t *testing.T) {
+	var logged strings.Builder
+	s, err := NewServer(context.Background(), Config{DBPath: ":memory:", Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	h := s.middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/me", nil))
+	if rec.Code != 500 || !strings.Contains(rec.Body.String(), `"code":"internal"`) || rec.Header().Get("X-Request-Id") == "" {
+		t.Fatalf("panic answered %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "boom") {
+		t.Fatal("the panic's value leaked into the answer")
+	}
+	if !strings.Contains(logged.String(), "boom") || !strings.Contains(logged.String(), rec.Header().Get("X-Request-Id")) {
+		t.Fatalf("the panic was not logged with its request id: %s", logged.String())
+	}
+}

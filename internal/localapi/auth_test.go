@@ -65,13 +65,13 @@ func TestCredentialsThatAreRefused(t *testing.T) {
 	e.advance(30*24*time.Hour + time.Second)
 	e.as(tok.Token, "GET", "/datasets", nil).wantError(401, "unauthorized", "", "expired")
 	var got tokenT
-	e.get("/api-tokens/" + tok.ID).want(200, &got)
+	e.get("/api-tokens/"+tok.ID).want(200, &got)
 	if got.Status != "expired" {
 		t.Fatalf("status = %q, want expired", got.Status)
 	}
 	other := e.createToken(e.token, map[string]any{"name": "revoked", "expires_in": "never"})
 	e.as(other.Token, "GET", "/me", nil).want(200, nil)
-	e.del("/api-tokens/" + other.ID).want(204, nil)
+	e.del("/api-tokens/"+other.ID).want(204, nil)
 	e.as(other.Token, "GET", "/me", nil).wantError(401, "unauthorized", "", "revoked")
 }
 
@@ -123,20 +123,20 @@ func TestLastUsedAtIsRecorded(t *testing.T) {
 	}
 	e.as(tok.Token, "GET", "/me", nil).want(200, nil)
 	var got tokenT
-	e.get("/api-tokens/" + tok.ID).want(200, &got)
+	e.get("/api-tokens/"+tok.ID).want(200, &got)
 	if got.LastUsedAt == nil {
 		t.Fatal("last_used_at not recorded")
 	}
 	first := *got.LastUsedAt
 	// Within a minute another use is not written again (debounce); later it is.
 	e.as(tok.Token, "GET", "/me", nil).want(200, nil)
-	e.get("/api-tokens/" + tok.ID).want(200, &got)
+	e.get("/api-tokens/"+tok.ID).want(200, &got)
 	if !got.LastUsedAt.Equal(first) {
 		t.Fatalf("last_used_at moved within the debounce interval: %v → %v", first, got.LastUsedAt)
 	}
 	e.advance(2 * time.Hour)
 	e.as(tok.Token, "GET", "/me", nil).want(200, nil)
-	e.get("/api-tokens/" + tok.ID).want(200, &got)
+	e.get("/api-tokens/"+tok.ID).want(200, &got)
 	if got.LastUsedAt.Sub(first) < 2*time.Hour {
 		t.Fatalf("last_used_at %v not advanced from %v", got.LastUsedAt, first)
 	}

@@ -94,7 +94,7 @@ func TestIdempotentReplayReKeysOneTimeSecrets(t *testing.T) {
 	e.as(o2.BootstrapToken, "GET", "/me", nil).want(200, nil)
 
 	// When the object is gone, the key cannot replay it.
-	e.del("/oauth-clients/" + c1.ID).want(204, nil)
+	e.del("/oauth-clients/"+c1.ID).want(204, nil)
 	e.postKey(e.token, "/oauth-clients", "oc-1", map[string]any{"name": "c"}).wantError(422, "idempotency_key_reused", "", "no longer exists")
 }
 

@@ -30,7 +30,7 @@ func TestOrganizations(t *testing.T) {
 
 	// Organization-level calls on another organization where the user is an Owner.
 	var org orgT
-	e.get("/organizations/" + created.ID).want(200, &org)
+	e.get("/organizations/"+created.ID).want(200, &org)
 	e.patch("/organizations/"+created.ID, map[string]any{"name": "Renamed"}).want(200, &org)
 	if org.Name != "Renamed" || org.Plan != "free" {
 		t.Fatalf("renamed = %+v", org)
@@ -46,9 +46,9 @@ func TestOrganizations(t *testing.T) {
 		firstOwner = m
 	}
 	e.as(created.BootstrapToken, "PATCH", "/members/"+firstOwner.ID, map[string]any{"role": "writer"}).want(200, nil)
-	e.get("/organizations/" + created.ID).wantError(404, "not_found", "")
+	e.get("/organizations/"+created.ID).wantError(404, "not_found", "")
 	e.patch("/organizations/"+created.ID, map[string]any{"name": "Mine"}).wantError(404, "not_found", "")
-	e.del("/organizations/" + created.ID).wantError(404, "not_found", "")
+	e.del("/organizations/"+created.ID).wantError(404, "not_found", "")
 	// Tokens keep working after their creator is demoted or removed (seed: they keep working until revoked).
 	e.as(created.BootstrapToken, "DELETE", "/members/"+firstOwner.ID, nil).want(204, nil)
 	e.as(created.BootstrapToken, "GET", "/organization", nil).want(200, nil)
@@ -62,10 +62,10 @@ func TestOrganizations(t *testing.T) {
 	e.as(third.BootstrapToken, "POST", "/service-accounts", map[string]any{"email": "bot@example.com"}).want(201, &sa)
 	var saTok tokenT
 	e.as(third.BootstrapToken, "POST", "/api-tokens", map[string]any{"name": "t", "expires_in": "never", "service_account_id": sa.ID, "scope": "api-key"}).want(201, &saTok)
-	e.del("/organizations/" + third.ID).want(204, nil)
+	e.del("/organizations/"+third.ID).want(204, nil)
 	e.as(third.BootstrapToken, "GET", "/organization", nil).wantError(401, "unauthorized", "")
 	e.as(saTok.Token, "GET", "/datasets", nil).wantError(401, "unauthorized", "")
-	e.get("/organizations/" + third.ID).wantError(404, "not_found", "")
+	e.get("/organizations/"+third.ID).wantError(404, "not_found", "")
 
 	// Client-role credentials cannot create organizations.
 	homeSA := e.createSA(e.token, "home-bot@example.com")
@@ -99,12 +99,12 @@ func TestCrossOrganizationObjectsAnswer404(t *testing.T) {
 		}
 	}
 	e.patch("/members/"+m.ID, map[string]any{"role": "viewer"}).wantError(404, "not_found", "")
-	e.del("/members/" + m.ID).wantError(404, "not_found", "")
-	e.del("/invitations/" + inv.ID).wantError(404, "not_found", "")
+	e.del("/members/"+m.ID).wantError(404, "not_found", "")
+	e.del("/invitations/"+inv.ID).wantError(404, "not_found", "")
 	e.post("/invitations/"+inv.ID+"/resend", nil).wantError(404, "not_found", "")
 	e.post("/service-accounts/"+sa.ID+"/deactivate", nil).wantError(404, "not_found", "")
 	e.post("/managed-users/"+mu.ID+"/deactivate", nil).wantError(404, "not_found", "")
-	e.del("/api-tokens/" + tok.ID).wantError(404, "not_found", "")
+	e.del("/api-tokens/"+tok.ID).wantError(404, "not_found", "")
 	e.patch("/oauth-clients/"+oc.ID, map[string]any{"enabled": false}).wantError(404, "not_found", "")
 	e.post("/api-tokens", map[string]any{"name": "x", "expires_in": "never", "service_account_id": sa.ID, "scope": "api-key"}).wantError(404, "not_found", "")
 	// Lists never show the other organization's objects.
@@ -136,9 +136,9 @@ func TestLastOwnerCanBeNeitherRemovedNorDemoted(t *testing.T) {
 	}
 	e.del("/members/"+second.ID).wantError(409, "conflict", "", "last owner")
 	e.patch("/members/"+second.ID, map[string]any{"role": "writer"}).wantError(409, "conflict", "", "last owner")
-	e.del("/members/" + owner.ID).want(204, nil)
-	e.get("/members/" + owner.ID).wantError(404, "not_found", "")
-	e.del("/members/" + owner.ID).wantError(404, "not_found", "")
+	e.del("/members/"+owner.ID).want(204, nil)
+	e.get("/members/"+owner.ID).wantError(404, "not_found", "")
+	e.del("/members/"+owner.ID).wantError(404, "not_found", "")
 	// The removed owner's organization key keeps working until revoked (seed).
 	e.get("/members").want(200, nil)
 }
@@ -257,8 +257,8 @@ func TestInvitationLifecycle(t *testing.T) {
 	var bob invitationT
 	e.post("/invitations", map[string]any{"email": "bob@example.com", "role": "viewer"}).want(201, &bob)
 	bobLink := e.lastLinkToken("bob@example.com", "invitation")
-	e.del("/invitations/" + bob.ID).want(204, nil)
-	e.del("/invitations/" + bob.ID).want(204, nil)
+	e.del("/invitations/"+bob.ID).want(204, nil)
+	e.del("/invitations/"+bob.ID).want(204, nil)
 	e.get("/invitations/"+bob.ID).want(200, &bob)
 	if bob.Status != "revoked" || bob.RevokedAt == nil {
 		t.Fatalf("revoked = %+v", bob)
@@ -272,7 +272,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	var carol invitationT
 	e.post("/invitations", map[string]any{"email": "carol@example.com", "role": "viewer"}).want(201, &carol)
 	carolLink := e.lastLinkToken("carol@example.com", "invitation")
-	e.del("/invitations/" + carol.ID).want(204, nil)
+	e.del("/invitations/"+carol.ID).want(204, nil)
 	e.invite(e.token, "carol@example.com", "writer")
 	e.send(req{method: "POST", path: "/accept-invitation", body: map[string]any{"token": carolLink}}).wantError(409, "conflict", "")
 

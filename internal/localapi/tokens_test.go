@@ -73,7 +73,7 @@ func TestAPITokens(t *testing.T) {
 	if len(list.Data) != 1 || list.Data[0].ID != saTok.ID {
 		t.Fatalf("kind filter = %+v", list.Data)
 	}
-	e.get("/api-tokens?service_account_id=" + sa.ID).want(200, &list)
+	e.get("/api-tokens?service_account_id="+sa.ID).want(200, &list)
 	if len(list.Data) != 1 {
 		t.Fatalf("service account filter = %+v", list.Data)
 	}
@@ -82,9 +82,9 @@ func TestAPITokens(t *testing.T) {
 	if len(list.Data) != 1 || list.Data[0].ExpiresIn != "30d" {
 		t.Fatalf("expired filter = %+v", list.Data)
 	}
-	e.del("/api-tokens/" + never.ID).want(204, nil)
-	e.del("/api-tokens/" + never.ID).want(204, nil) // revoking a revoked token is a no-op
-	e.del("/api-tokens/" + list.Data[0].ID).want(204, nil)
+	e.del("/api-tokens/"+never.ID).want(204, nil)
+	e.del("/api-tokens/"+never.ID).want(204, nil) // revoking a revoked token is a no-op
+	e.del("/api-tokens/"+list.Data[0].ID).want(204, nil)
 	var expired tokenT
 	e.get("/api-tokens/"+list.Data[0].ID).want(200, &expired)
 	if expired.Status != "expired" || expired.RevokedAt != nil {
@@ -192,9 +192,9 @@ func TestOAuthClientsAndClientCredentials(t *testing.T) {
 	grant(cc, oc.ClientID, oc.ClientSecret).want(200, &at)
 
 	// Deleting is permanent.
-	e.del("/oauth-clients/" + oc.ID).want(204, nil)
+	e.del("/oauth-clients/"+oc.ID).want(204, nil)
 	e.as(at.AccessToken, "GET", "/members", nil).wantError(401, "unauthorized", "")
 	oauthErr(grant(cc, oc.ClientID, oc.ClientSecret), 401, "invalid_client")
-	e.get("/oauth-clients/" + oc.ID).wantError(404, "not_found", "")
-	e.del("/oauth-clients/" + oc.ID).wantError(404, "not_found", "")
+	e.get("/oauth-clients/"+oc.ID).wantError(404, "not_found", "")
+	e.del("/oauth-clients/"+oc.ID).wantError(404, "not_found", "")
 }

@@ -41,7 +41,7 @@ func TestServiceAccounts(t *testing.T) {
 	for _, tok := range []tokenT{read, write} {
 		e.as(tok.Token, "GET", "/datasets", nil).wantError(401, "unauthorized", "")
 		var got tokenT
-		e.get("/api-tokens/" + tok.ID).want(200, &got)
+		e.get("/api-tokens/"+tok.ID).want(200, &got)
 		if got.Status != "revoked" || got.RevokedAt == nil {
 			t.Fatalf("token after deactivation = %+v", got)
 		}

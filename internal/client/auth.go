@@ -91,7 +91,11 @@ func (cc *clientCredentials) authorization(ctx context.Context) (string, error) 
 		if res.Err != nil {
 			return "", res.Err
 		}
-		return "Bearer " + res.Val.(*oauth2.Token).AccessToken, nil
+		tok, ok := res.Val.(*oauth2.Token)
+		if !ok {
+			return "", fmt.Errorf("OAuth client %q: the token source answered %T", cc.clientID, res.Val)
+		}
+		return "Bearer " + tok.AccessToken, nil
 	}
 }
 

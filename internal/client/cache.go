@@ -97,7 +97,11 @@ func (rc *readCache) get(ctx context.Context, coll collection, fill func(context
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return res.Val.(*snapshot), nil
+		s, ok := res.Val.(*snapshot)
+		if !ok {
+			return nil, fmt.Errorf("read cache: %s filled with %T", coll, res.Val)
+		}
+		return s, nil
 	}
 }
 
@@ -163,8 +167,8 @@ func cachedRead[T any](ctx context.Context, c *core, ix indexed[T], id string, g
 		// outage): read the object directly, so the caller gets the read's own answer.
 		return get(ctx)
 	}
-	if v, ok := s.byID[id]; ok {
-		return clone(v.(*T)), nil
+	if v, ok := s.byID[id].(*T); ok {
+		return clone(v), nil
 	}
 	return get(ctx)
 }
@@ -183,8 +187,8 @@ func cachedReadByEmail[T any](ctx context.Context, c *core, ix indexed[T], email
 		}
 		return direct(ctx)
 	}
-	if v, ok := s.byEmail[strings.ToLower(email)]; ok {
-		return clone(v.(*T)), nil
+	if v, ok := s.byEmail[strings.ToLower(email)].(*T); ok {
+		return clone(v), nil
 	}
 	return direct(ctx)
 }

@@ -271,3 +271,28 @@ func TestE2ENoSecretInErrorsOrLogs(t *testing.T) {
 		t.Errorf("headers in the log:\n%s", logText)
 	}
 }
+
+func TestE2ERetryAfterFromTheServer(t *testing.T) {
+	e := startAPI(t, localapi.FaultConfig{RateLimitRate: 0.5, Seed: 5})
+	ctx := t.Context()
+	// The local API answers 429 with Retry-After: 1; with a 3s cap the client waits the second.
+	c := e.client(Config{Token: e.inst.Bootstrap.Token, MaxRetries: 10, RetryWaitMax: 3 * time.Second})
+	start := time.Now()
+	limited := 0
+	for limited == 0 {
+		if _, err := c.Datasets.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st, err := c.Local.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limited = st.Faults["rate_limited"]
+		if time.Since(start) > 20*time.Second {
+			t.Fatal("no 429 was injected")
+		}
+	}
+	if d := time.Since(start); d < time.Duration(limited)*time.Second-50*time.Millisecond {
+		t.Errorf("%d rate-limited answers, retried within %v: Retry-After not honoured", limited, d)
+	}
+}

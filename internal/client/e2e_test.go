@@ -105,7 +105,14 @@ func (e *testEnv) addMember(ctx context.Context, c *Client, email string, role R
 	return &acc.Member
 }
 
-func wantIs(t testing.TB, err error, target error) *APIError {
+// wantIs fails the test unless err is an *APIError from the server that matches target.
+func wantIs(t testing.TB, err error, target error) {
+	t.Helper()
+	_ = wantAPIError(t, err, target)
+}
+
+// wantAPIError is wantIs that answers the *APIError.
+func wantAPIError(t testing.TB, err error, target error) *APIError {
 	t.Helper()
 	if !errors.Is(err, target) {
 		t.Fatalf("err = %v, want one matching %v", err, target)
@@ -146,7 +153,7 @@ func TestE2EIdentityAndOrganizations(t *testing.T) {
 	if err != nil || renamed.Name != "Renamed Org" {
 		t.Fatalf("Update = %+v, %v", renamed, err)
 	}
-	ae := wantIs(t, func() error {
+	ae := wantAPIError(t, func() error {
 		_, err := e.owner.Organizations.Update(ctx, boot.OrganizationID, OrganizationUpdateOptions{Name: ptr(strings.Repeat("x", 101))})
 		return err
 	}(), ErrInvalid)
@@ -176,7 +183,7 @@ func TestE2EIdentityAndOrganizations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ae = wantIs(t, func() error { _, err := e.owner.Invitations.Read(ctx, inv.ID); return err }(), ErrNotFound)
+	ae = wantAPIError(t, func() error { _, err := e.owner.Invitations.Read(ctx, inv.ID); return err }(), ErrNotFound)
 	if ae.Method != http.MethodGet || ae.Path != "/invitations/"+inv.ID {
 		t.Errorf("APIError names %s %s", ae.Method, ae.Path)
 	}
@@ -190,7 +197,7 @@ func TestE2EIdentityAndOrganizations(t *testing.T) {
 	wantIs(t, func() error { _, err := e.owner.Members.Read(ctx, secondMembers[0].ID); return err }(), ErrNotFound)
 
 	// Enterprise features on a Free plan: 403 plan_required naming the plans.
-	ae = wantIs(t, func() error {
+	ae = wantAPIError(t, func() error {
 		_, err := second.ServiceAccounts.Create(ctx, ServiceAccountCreateOptions{Email: "robot@example.com"})
 		return err
 	}(), ErrPlanRequired)
@@ -226,7 +233,7 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 	}
 
 	// The last owner can be neither demoted nor removed.
-	ae := wantIs(t, func() error {
+	ae := wantAPIError(t, func() error {
 		_, err := e.owner.Members.Update(ctx, owner.ID, MemberUpdateOptions{Role: RoleViewer})
 		return err
 	}(), ErrConflict)
@@ -236,7 +243,7 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 	wantIs(t, e.owner.Members.Delete(ctx, owner.ID), ErrConflict)
 
 	// 400 with the field, nothing written.
-	ae = wantIs(t, func() error {
+	ae = wantAPIError(t, func() error {
 		_, err := e.owner.Invitations.Create(ctx, InvitationCreateOptions{Email: "not-an-email", Role: RoleViewer})
 		return err
 	}(), ErrInvalid)
@@ -372,7 +379,7 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if _, err := reader.Datasets.List(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ae := wantIs(t, func() error { _, err := reader.Datasets.Create(ctx, "nope"); return err }(), ErrForbidden)
+	ae := wantAPIError(t, func() error { _, err := reader.Datasets.Create(ctx, "nope"); return err }(), ErrForbidden)
 	if errors.Is(ae, ErrPlanRequired) {
 		t.Errorf("a scope refusal is not plan_required: %v", ae)
 	}
@@ -442,7 +449,7 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if got, err := e.owner.APITokens.Read(ctx, key.ID); err != nil || got.Status != TokenRevoked {
 		t.Fatalf("revoked key = %+v, %v", got, err)
 	}
-	ae = wantIs(t, func() error { _, err := keyClient.Identity.Read(ctx); return err }(), ErrUnauthorized)
+	ae = wantAPIError(t, func() error { _, err := keyClient.Identity.Read(ctx); return err }(), ErrUnauthorized)
 	if strings.Contains(ae.Error(), key.Token) {
 		t.Errorf("the error holds the token: %v", ae)
 	}
@@ -452,7 +459,7 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ae = wantIs(t, func() error {
+	ae = wantAPIError(t, func() error {
 		_, err := e.owner.APITokens.Create(ctx, APITokenCreateOptions{Name: "mu", ExpiresIn: ExpiryNever, ServiceAccountID: &mu.ID, Scope: ptr(ScopeRead)})
 		return err
 	}(), ErrInvalid)
@@ -570,7 +577,7 @@ func TestE2EOAuthClientCredentials(t *testing.T) {
 	if _, err := e.client(Config{Token: at.AccessToken}).Members.List(ctx, MemberListOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ae := wantIs(t, func() error {
+	ae := wantAPIError(t, func() error {
 		_, err := e.owner.Public.ClientCredentialsToken(ctx, oc.ClientID, "wrong-secret-value")
 		return err
 	}(), ErrUnauthorized)
@@ -583,7 +590,7 @@ func TestE2EOAuthClientCredentials(t *testing.T) {
 		t.Fatalf("disable = %+v, %v", got, err)
 	}
 	_, err = cc.Members.List(ctx, MemberListOptions{})
-	ae = wantIs(t, err, ErrUnauthorized)
+	ae = wantAPIError(t, err, ErrUnauthorized)
 	if ae.Code != CodeUnauthorized || !strings.Contains(err.Error(), oc.ClientID) || strings.Contains(err.Error(), oc.ClientSecret) {
 		t.Errorf("disabled client error = %q", err)
 	}
@@ -638,7 +645,7 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 	if err != nil || org.Plan != PlanTeam {
 		t.Fatalf("SetPlan = %+v, %v", org, err)
 	}
-	ae := wantIs(t, func() error { _, err := e.owner.ManagedUsers.List(ctx, ManagedUserListOptions{}); return err }(), ErrPlanRequired)
+	ae := wantAPIError(t, func() error { _, err := e.owner.ManagedUsers.List(ctx, ManagedUserListOptions{}); return err }(), ErrPlanRequired)
 	if !strings.Contains(strings.ToLower(ae.Message), "team") {
 		t.Errorf("plan_required message %q does not name the current plan", ae.Message)
 	}

@@ -219,7 +219,7 @@ func codeForStatus(status int) string {
 
 // bodySnippet is the start of a non-JSON body, on one line, printable characters only.
 func bodySnippet(body []byte) string {
-	const max = 200
+	const maxLen = 200
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
 			return ' '
@@ -230,8 +230,8 @@ func bodySnippet(body []byte) string {
 		return r
 	}, string(body))
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		cut := max
+	if len(s) > maxLen {
+		cut := maxLen
 		for cut > 0 && !isRuneStart(s[cut]) {
 			cut--
 		}

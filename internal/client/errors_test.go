@@ -39,11 +39,11 @@ func TestAPIErrorIs(t *testing.T) {
 		{503, CodeUnavailable, nil},
 	}
 	for _, tt := range tests {
-		var err error = fmt.Errorf("wrapped: %w", &APIError{StatusCode: tt.status, Code: tt.code})
+		err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: tt.status, Code: tt.code})
 		for _, s := range sentinels {
 			want := false
 			for _, w := range tt.want {
-				want = want || w == s
+				want = want || errors.Is(w, s)
 			}
 			if got := errors.Is(err, s); got != want {
 				t.Errorf("errors.Is(%d %s, %v) = %v, want %v", tt.status, tt.code, s, got, want)

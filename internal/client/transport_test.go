@@ -385,7 +385,7 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 		// A careless server echoing the credential back.
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusUnauthorized)
-		fmt.Fprintf(w, "bad credential %s", r.Header.Get("Authorization"))
+		fmt.Fprintf(w, "bad credential %s", r.Header.Get("Authorization")) //nolint:gosec // echoing the credential is the point of this test
 	})
 	log := &captureLogger{}
 	c := fastClient(t, srv.URL, func(c *Config) { c.Token = token; c.Logger = log })
@@ -412,7 +412,9 @@ func TestPagination(t *testing.T) {
 		}
 		start := 0
 		if c := q.Get("cursor"); c != "" {
-			fmt.Sscanf(c, "c%d", &start)
+			if _, err := fmt.Sscanf(c, "c%d", &start); err != nil {
+				t.Errorf("cursor %q: %v", c, err)
+			}
 		}
 		var items []string
 		for i := start; i < min(start+100, total); i++ {

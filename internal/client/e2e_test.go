@@ -657,6 +657,18 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 	}
 	wantIs(t, func() error { _, err := e.owner.Local.SetPlan(ctx, "org_aaaaaaaaaaaaaaaa", PlanFree); return err }(), ErrNotFound)
 
+	// Public and local operations need no credential.
+	anon := e.client(Config{})
+	if _, err := anon.Local.Clock(ctx); err != nil {
+		t.Errorf("Local.Clock without a credential: %v", err)
+	}
+	if _, err := anon.Public.ViewInvitation(ctx, e.lastLink(ctx, "late@example.com", "invitation")); err != nil {
+		t.Errorf("Public.ViewInvitation without a credential: %v", err)
+	}
+	if _, err := anon.Members.List(ctx, MemberListOptions{}); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("Members.List without a credential: err = %v, want ErrUnauthorized", err)
+	}
+
 	if err := e.owner.Local.ResetStats(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ type contractChecker struct {
 	doc    *openapi3.T
 	router routers.Router
 	report func(error)
+	ops    map[string]bool // the server's operations, "METHOD /pattern"
 	mu     sync.Mutex // kin-openapi's validators are not documented as safe for concurrent use
 }
 
@@ -45,7 +46,7 @@ func loadContract() (*openapi3.T, error) {
 	return doc, nil
 }
 
-func newContractChecker(report func(error)) (*contractChecker, error) {
+func newContractChecker(report func(error), table []route) (*contractChecker, error) {
 	doc, err := loadContract()
 	if err != nil {
 		return nil, err
@@ -55,7 +56,11 @@ func newContractChecker(report func(error)) (*contractChecker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("localapi: contract router: %w", err)
 	}
-	return &contractChecker{doc: doc, router: router, report: report}, nil
+	ops := map[string]bool{}
+	for _, rt := range table {
+		ops[rt.method+" "+rt.path] = true
+	}
+	return &contractChecker{doc: doc, router: router, report: report, ops: ops}, nil
 }
 
 // captureWriter passes an answer through and keeps a copy.
@@ -106,12 +111,19 @@ func (cc *contractChecker) check(r *http.Request, reqBody []byte, status int, he
 	ctx := context.Background()
 	req := r.Clone(ctx)
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))
+	served := routeOf(r) // "METHOD /pattern" of the operation the server ran, or not an operation
 	route, pathParams, err := cc.router.FindRoute(req)
-	if err != nil {
+	if err != nil || !cc.operation(served) {
+		// Not an operation of the server (a documented operation it lacks is caught by the
+		// route-table test; kin-openapi's router also tolerates a trailing slash the server
+		// does not): only a 404 or 405 error envelope is right.
 		if status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
-			return fmt.Errorf("the document has no such operation, yet the server answered it")
+			return fmt.Errorf("no operation of the server or the document, yet the answer is not a 404 or 405")
 		}
 		return cc.checkEnvelope(respBody)
+	}
+	if want := route.Method + " " + route.Path; want != served {
+		return fmt.Errorf("the server ran %s where the document has %s", served, want)
 	}
 	in := &openapi3filter.RequestValidationInput{
 		Request: req, PathParams: pathParams, Route: route,
@@ -129,6 +141,12 @@ func (cc *contractChecker) check(r *http.Request, reqBody []byte, status int, he
 		return fmt.Errorf("the answer does not match the document: %w", err)
 	}
 	return nil
+}
+
+// operation reports whether a route key names an operation the server mounts (and not its
+// 404 or 405 fallbacks).
+func (cc *contractChecker) operation(key string) bool {
+	return cc.ops[key]
 }
 
 // checkEnvelope validates an error body against the document's Error schema.

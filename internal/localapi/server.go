@@ -190,7 +190,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	s.mux = s.routes()
 	var inner http.Handler = s.mux
 	if cfg.ContractCheck != nil {
-		cc, err := newContractChecker(cfg.ContractCheck)
+		cc, err := newContractChecker(cfg.ContractCheck, s.routeTable())
 		if err != nil {
 			db.Close()
 			return nil, err

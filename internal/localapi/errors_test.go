@@ -1,0 +1,199 @@
+package localapi
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestBadInputIsA400NamingTheFieldAndWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	sa := e.createSA(e.token, "bot@example.com")
+	e.get("/me").want(200, nil) // record last_used_at now, so the snapshots below stay still
+	long := strings.Repeat("x", 101)
+	cases := []struct {
+		name, method, path string
+		body               any
+		field              string
+	}{
+		{"unknown field", "POST", "/invitations", `{"email":"a@example.com","role":"viewer","admin":true}`, "admin"},
+		{"trailing data", "POST", "/invitations", `{"email":"a@example.com","role":"viewer"} {}`, "body"},
+		{"trailing garbage", "POST", "/invitations", `{"email":"a@example.com","role":"viewer"}x`, "body"},
+		{"wrong type", "POST", "/invitations", `{"email":42,"role":"viewer"}`, "email"},
+		{"null", "POST", "/invitations", `{"email":null,"role":"viewer"}`, "email"},
+		{"duplicate member", "POST", "/invitations", `{"email":"a@example.com","role":"viewer","role":"owner"}`, "role"},
+		{"missing field", "POST", "/invitations", `{"email":"a@example.com"}`, "role"},
+		{"empty body", "POST", "/invitations", ``, "body"},
+		{"array", "POST", "/invitations", `[{"email":"a@example.com","role":"viewer"}]`, "body"},
+		{"string", "POST", "/invitations", `"hello"`, "body"},
+		{"truncated", "POST", "/invitations", `{"email":"a@example.com","role":"vie`, "body"},
+		{"invalid UTF-8", "POST", "/invitations", []byte("{\"email\":\"a\xff@example.com\",\"role\":\"viewer\"}"), "body"},
+		{"bad email", "POST", "/invitations", `{"email":"not-an-email","role":"viewer"}`, "email"},
+		{"display-name email", "POST", "/invitations", `{"email":"Jane <jane@example.com>","role":"viewer"}`, "email"},
+		{"email without a dot", "POST", "/invitations", `{"email":"jane@localhost","role":"viewer"}`, "email"},
+		{"email too long", "POST", "/invitations", fmt.Sprintf(`{"email":"%s@example.com","role":"viewer"}`, strings.Repeat("a", 250)), "email"},
+		{"unknown role", "POST", "/invitations", `{"email":"a@example.com","role":"admin"}`, "role"},
+		{"long name", "POST", "/organizations", fmt.Sprintf(`{"name":%q}`, long), "name"},
+		{"blank name", "POST", "/datasets", `{"name":"   "}`, "name"},
+		{"control character", "POST", "/oauth-clients", "{\"name\":\"a\\u0000b\"}", "name"},
+		{"long description", "PATCH", "/service-accounts/" + sa.ID, fmt.Sprintf(`{"description":%q}`, strings.Repeat("d", 501)), "description"},
+		{"huge body", "POST", "/datasets", `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, "body"},
+		{"not JSON content", "POST", "/datasets", `{"name":"x"}`, "body"},
+		{"bad page size", "GET", "/members?page_size=0", nil, "page_size"},
+		{"page size too big", "GET", "/members?page_size=101", nil, "page_size"},
+		{"page size not a number", "GET", "/datasets?page_size=ten", nil, "page_size"},
+		{"forged cursor", "GET", "/members?cursor=bm9wZQ", nil, "cursor"},
+		{"unknown status", "GET", "/invitations?status=open", nil, "status"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := e.snapshot()
+			r := req{method: c.method, path: c.path, token: e.token, body: c.body}
+			if c.name == "not JSON content" {
+				r.header = map[string]string{"Content-Type": "text/plain"}
+			}
+			res := e.send(r)
+			res.wantError(400, "invalid", c.field)
+			if after := e.snapshot(); after != before {
+				t.Fatalf("a 400 wrote to the database")
+			}
+		})
+	}
+}
+
+func TestUnknownRoutesAndMethodsAnswerTheEnvelope(t *testing.T) {
+	e := newEnv(t)
+	e.get("/nothing/here").wantError(404, "not_found", "")
+	e.get("/members/").wantError(404, "not_found", "")
+	r := e.send(req{method: "PUT", path: "/members", token: e.token, body: `{}`})
+	r.wantError(405, "method_not_allowed", "")
+	if allow := r.header.Get("Allow"); allow != "GET, HEAD" {
+		t.Fatalf("Allow = %q", allow)
+	}
+	e.send(req{method: "DELETE", path: "/organization", token: e.token}).wantError(405, "method_not_allowed", "")
+}
+
+func TestPagination(t *testing.T) {
+	e := newEnv(t)
+	for i := 0; i < 7; i++ {
+		e.post("/datasets", map[string]any{"name": fmt.Sprint("d", i)}).want(201, nil)
+	}
+	var names []string
+	path := "/datasets?page_size=3"
+	pages := 0
+	for {
+		var p pageT[struct{ Name string }]
+		e.get(path).want(200, &p)
+		pages++
+		for _, d := range p.Data {
+			names = append(names, d.Name)
+		}
+		if pages == 1 {
+			e.post("/datasets", map[string]any{"name": "late"}).want(201, nil)
+		}
+		if p.NextCursor == nil {
+			break
+		}
+		path = "/datasets?page_size=3&cursor=" + *p.NextCursor
+	}
+	if got := strings.Join(names, ","); got != "d0,d1,d2,d3,d4,d5,d6,late" || pages != 3 {
+		t.Fatalf("%d pages: %s", pages, got)
+	}
+	var all pageT[struct{ Name string }]
+	e.get("/datasets").want(200, &all)
+	if len(all.Data) != 8 || all.NextCursor != nil {
+		t.Fatalf("default page: %d items, next %v", len(all.Data), all.NextCursor)
+	}
+	// A cursor of one list is refused by another.
+	var first pageT[struct{ Name string }]
+	e.get("/datasets?page_size=1").want(200, &first)
+	e.get("/members?cursor="+*first.NextCursor).wantError(400, "invalid", "cursor")
+	// Filters and cursors together.
+	for i := 0; i < 3; i++ {
+		e.invite(e.token, fmt.Sprintf("w%d@example.com", i), "writer")
+	}
+	var w pageT[memberT]
+	e.get("/members?role=writer&page_size=2").want(200, &w)
+	if len(w.Data) != 2 || w.NextCursor == nil {
+		t.Fatalf("first writer page = %+v", w)
+	}
+	e.get("/members?role=writer&page_size=2&cursor="+*w.NextCursor).want(200, &w)
+	if len(w.Data) != 1 || w.NextCursor != nil || w.Data[0].Email != "w2@example.com" {
+		t.Fatalf("second writer page = %+v", w)
+	}
+}
+
+func TestLocalOperations(t *testing.T) {
+	e := newEnv(t)
+	// Loopback only: the same handler refuses a remote client.
+	for _, p := range []string{"/_local/outbox", "/_local/stats", "/_local/clock"} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", p, nil)
+		r.RemoteAddr = "203.0.113.9:4000"
+		e.inst.Server.Handler().ServeHTTP(rec, r)
+		if rec.Code != 403 || !strings.Contains(rec.Body.String(), "loopback") {
+			t.Fatalf("%s from a remote client: %d %s", p, rec.Code, rec.Body)
+		}
+	}
+	// Stats count per route, skip /_local, and reset.
+	e.get("/members").want(200, nil)
+	e.get("/members/mem_x").wantError(404, "not_found", "")
+	var stats struct {
+		Requests map[string]int
+	}
+	e.send(req{method: "GET", path: "/_local/stats"}).want(200, &stats)
+	if stats.Requests["GET /members"] != 1 || stats.Requests["GET /members/{member_id}"] != 1 {
+		t.Fatalf("stats = %+v", stats)
+	}
+	for k := range stats.Requests {
+		if strings.Contains(k, "/_local") {
+			t.Fatalf("stats count /_local requests: %v", stats.Requests)
+		}
+	}
+	e.send(req{method: "DELETE", path: "/_local/stats"}).want(204, nil)
+	var reset struct {
+		Requests map[string]int
+	}
+	e.send(req{method: "GET", path: "/_local/stats"}).want(200, &reset)
+	if len(reset.Requests) != 0 {
+		t.Fatalf("stats after reset = %+v", reset)
+	}
+	// The clock moves forward only.
+	var clk struct{ Offset string }
+	e.send(req{method: "POST", path: "/_local/clock", body: map[string]any{"advance": "2h"}}).want(200, &clk)
+	if clk.Offset != "2h0m0s" {
+		t.Fatalf("clock = %+v", clk)
+	}
+	e.send(req{method: "POST", path: "/_local/clock", body: map[string]any{"advance": "-1h"}}).wantError(400, "invalid", "advance")
+	e.send(req{method: "POST", path: "/_local/clock", body: map[string]any{"advance": "soon"}}).wantError(400, "invalid", "advance")
+	e.send(req{method: "GET", path: "/_local/clock"}).want(200, &clk)
+	// Outbox filters.
+	e.post("/invitations", map[string]any{"email": "a@example.com", "role": "viewer"}).want(201, nil)
+	if n := len(e.outbox("", "password_reset")); n != 0 {
+		t.Fatalf("%d password resets", n)
+	}
+	if n := len(e.outbox("A@EXAMPLE.COM", "")); n != 1 {
+		t.Fatalf("%d emails to a@example.com", n)
+	}
+	e.send(req{method: "GET", path: "/_local/outbox?kind=sms"}).wantError(400, "invalid", "kind")
+	// Plans.
+	e.send(req{method: "PUT", path: "/_local/organizations/" + e.orgID + "/plan", body: map[string]any{"plan": "platinum"}}).wantError(400, "invalid", "plan")
+	e.send(req{method: "PUT", path: "/_local/organizations/org_nope/plan", body: map[string]any{"plan": "free"}}).wantError(404, "not_found", "")
+	e.setPlan(e.orgID, "free")
+	var org orgT
+	e.get("/organization").want(200, &org)
+	if org.Plan != "free" {
+		t.Fatalf("plan = %q", org.Plan)
+	}
+}
+
+func TestClockCannotMoveWithoutTimeTravel(t *testing.T) {
+	e := newEnv(t, withoutTimeTravel())
+	e.send(req{method: "POST", path: "/_local/clock", body: map[string]any{"advance": "1h"}}).wantError(403, "forbidden", "", "--time-travel")
+	var clk struct{ Offset string }
+	e.send(req{method: "GET", path: "/_local/clock"}).want(200, &clk)
+	if clk.Offset != "0s" {
+		t.Fatalf("offset = %q", clk.Offset)
+	}
+}

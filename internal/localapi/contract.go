@@ -31,7 +31,7 @@ type contractChecker struct {
 	router routers.Router
 	report func(error)
 	ops    map[string]bool // the server's operations, "METHOD /pattern"
-	mu     sync.Mutex // kin-openapi's validators are not documented as safe for concurrent use
+	mu     sync.Mutex      // kin-openapi's validators are not documented as safe for concurrent use
 }
 
 // loadContract parses and validates the OpenAPI document.

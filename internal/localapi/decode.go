@@ -104,7 +104,11 @@ func decodeObject(body []byte, fields ...field) *apiError {
 		}
 		f := byName[name]
 		if f == nil {
-			return errInvalid(name, "unknown field %q", name)
+			at := name
+			if at == "" { // an envelope's field is never empty
+				at = "body"
+			}
+			return errInvalid(at, "unknown field %q", name)
 		}
 		if seen[name] {
 			return errInvalid(name, "duplicate field %q", name)

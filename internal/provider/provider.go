@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -163,28 +164,30 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	// A value known only after apply (another resource's attribute) cannot configure a client.
+	// A value known only after apply (another resource's attribute, such as the bootstrap token of
+	// an alien_organization that the same run creates) cannot configure a client yet. Terraform
+	// configures the provider again, with known values, before it applies; until then the
+	// resources get a client whose every request fails at once with an error that says why.
+	var unknown []string
 	for _, a := range []struct {
-		name, env string
-		unknown   bool
+		name    string
+		unknown bool
 	}{
-		{"endpoint", envEndpoint, config.Endpoint.IsUnknown()},
-		{"token", envToken, config.Token.IsUnknown()},
-		{"client_id", envClientID, config.ClientID.IsUnknown()},
-		{"client_secret", envClientSecret, config.ClientSecret.IsUnknown()},
-		{"insecure_http", envInsecureHTTP, config.InsecureHTTP.IsUnknown()},
-		{"max_retries", envMaxRetries, config.MaxRetries.IsUnknown()},
-		{"request_timeout", envRequestTimeout, config.RequestTimeout.IsUnknown()},
-		{"retry_wait_max", envRetryWaitMax, config.RetryWaitMax.IsUnknown()},
+		{"endpoint", config.Endpoint.IsUnknown()},
+		{"token", config.Token.IsUnknown()},
+		{"client_id", config.ClientID.IsUnknown()},
+		{"client_secret", config.ClientSecret.IsUnknown()},
+		{"insecure_http", config.InsecureHTTP.IsUnknown()},
+		{"max_retries", config.MaxRetries.IsUnknown()},
+		{"request_timeout", config.RequestTimeout.IsUnknown()},
+		{"retry_wait_max", config.RetryWaitMax.IsUnknown()},
 	} {
 		if a.unknown {
-			resp.Diagnostics.AddAttributeError(path.Root(a.name),
-				"Unknown Alien provider "+a.name,
-				fmt.Sprintf("The provider cannot create the Alien API client because %s depends on a value "+
-					"that is known only after apply. Set it as a literal or through %s.", a.name, a.env))
+			unknown = append(unknown, a.name)
 		}
 	}
-	if resp.Diagnostics.HasError() {
+	if len(unknown) > 0 {
+		p.configureDeferred(ctx, config, unknown, resp)
 		return
 	}
 
@@ -230,6 +233,72 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = c
 	resp.EphemeralResourceData = c
 	tflog.Info(ctx, "Configured the Alien API client")
+}
+
+// deferredToken stands in for the credential of a deferred client: a request never leaves the
+// process, so it is never sent anywhere.
+const deferredToken = "deferred-until-apply"
+
+// configureDeferred hands the resources, data sources and ephemeral resources a client whose every
+// request fails at once (no retries) with deferredConfigError: the provider block holds values
+// known only after apply (unknown names them). Terraform configures the provider again with known
+// values before it applies, so only what must call the API during plan (a data source, a refresh,
+// a plan-time check) fails, with an error that says why.
+func (p *alienProvider) configureDeferred(ctx context.Context, config alienProviderModel, unknown []string, resp *provider.ConfigureResponse) {
+	tflog.Info(ctx, "The Alien provider configuration is known only after apply: API calls during plan will fail",
+		map[string]any{"unknown_arguments": strings.Join(unknown, ", ")})
+
+	// The endpoint only appears in error messages here; keep the configured one when it is known.
+	endpoint := client.DefaultEndpoint
+	if v, _, ok := configString(config.Endpoint, envEndpoint); ok && !config.Endpoint.IsUnknown() {
+		if u, err := parseEndpoint(v); err == nil {
+			endpoint = strings.TrimRight(u.String(), "/")
+		}
+	}
+	c, err := client.New(client.Config{
+		Endpoint:          endpoint,
+		AllowInsecureHTTP: true,
+		Token:             deferredToken,
+		Version:           p.version,
+		HTTPClient:        &http.Client{Transport: deferredTransport{unknown: unknown}},
+		MaxRetries:        -1,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to create the Alien API client",
+			"The provider configuration is known only after apply, and even the placeholder API client "+
+				"could not be created: "+err.Error()+". This is a bug in the provider: please report it.")
+		return
+	}
+	resp.DataSourceData = c
+	resp.ResourceData = c
+	resp.EphemeralResourceData = c
+}
+
+// deferredConfigError is the error of every request of a deferred client.
+type deferredConfigError struct {
+	unknown []string
+}
+
+// Error names the arguments known only after apply.
+func (e deferredConfigError) Error() string {
+	return fmt.Sprintf("this alien provider's configuration (%s) is known only after apply, so it cannot "+
+		"call the API during plan; it will at apply, once the values are known. If a data source or a "+
+		"plan-time check needs the API, give the provider block values known at plan time",
+		strings.Join(e.unknown, ", "))
+}
+
+// deferredTransport is the http.RoundTripper of a deferred client: it fails every request with
+// deferredConfigError, sending nothing.
+type deferredTransport struct {
+	unknown []string
+}
+
+// RoundTrip fails the request.
+func (t deferredTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return nil, deferredConfigError(t)
 }
 
 // Resources lists the managed resources. One line per resource, sorted by name.

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,33 +132,85 @@ func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 	}
 }
 
+// TestProviderConfigure_unknownValues checks that a provider block holding values known only
+// after apply (another resource's attribute) configures without error a client whose every
+// request fails at once, sending nothing, with an error that names the unknown arguments.
 func TestProviderConfigure_unknownValues(t *testing.T) {
 	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	for _, tc := range []struct {
 		attr string
-		env  string
 		val  tftypes.Value
 	}{
-		{"endpoint", envEndpoint, unknown},
-		{"token", envToken, unknown},
-		{"client_id", envClientID, unknown},
-		{"client_secret", envClientSecret, unknown},
-		{"insecure_http", envInsecureHTTP, tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)},
-		{"max_retries", envMaxRetries, tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)},
-		{"request_timeout", envRequestTimeout, unknown},
-		{"retry_wait_max", envRetryWaitMax, unknown},
+		{"endpoint", unknown},
+		{"token", unknown},
+		{"client_id", unknown},
+		{"client_secret", unknown},
+		{"insecure_http", tftypes.NewValue(tftypes.Bool, tftypes.UnknownValue)},
+		{"max_retries", tftypes.NewValue(tftypes.Number, tftypes.UnknownValue)},
+		{"request_timeout", unknown},
+		{"retry_wait_max", unknown},
 	} {
 		t.Run(tc.attr, func(t *testing.T) {
 			clearAlienEnv(t)
+			// A server that counts requests: none may reach it.
+			var requests atomic.Int32
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				requests.Add(1)
+				w.WriteHeader(http.StatusInternalServerError)
+			}))
+			defer server.Close()
+			t.Setenv(envEndpoint, server.URL)
+
 			values := map[string]tftypes.Value{tc.attr: tc.val}
 			if tc.attr != "token" && tc.attr != "client_id" && tc.attr != "client_secret" {
 				values["token"] = str("oat_x.y")
 			}
 			resp := configureProvider(t, values)
-			expectAttributeError(t, resp.Diagnostics, path.Root(tc.attr),
-				"^Unknown Alien provider "+tc.attr+": .*known only after apply.*Set it as a literal or through "+tc.env+`\.$`)
+			expectConfigured(t, resp)
+			if len(resp.Diagnostics) > 0 {
+				t.Errorf("want no diagnostics, got %v", resp.Diagnostics)
+			}
+
+			c, ok := resp.ResourceData.(*client.Client)
+			if !ok {
+				t.Fatalf("ResourceData is %T", resp.ResourceData)
+			}
+			start := time.Now()
+			_, err := c.Members.List(context.Background(), client.MemberListOptions{})
+			if err == nil {
+				t.Fatal("a request of a provider configured with unknown values succeeded")
+			}
+			want := "this alien provider's configuration (" + tc.attr + ") is known only after apply, " +
+				"so it cannot call the API during plan"
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+			var deferred deferredConfigError
+			if !errors.As(err, &deferred) {
+				t.Errorf("error %q is not a deferredConfigError", err)
+			}
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("the request took %s to fail: it was retried", elapsed)
+			}
+			if n := requests.Load(); n != 0 {
+				t.Errorf("%d requests reached the server", n)
+			}
 		})
 	}
+
+	t.Run("several unknown arguments", func(t *testing.T) {
+		clearAlienEnv(t)
+		resp := configureProvider(t, map[string]tftypes.Value{"endpoint": unknown, "token": unknown})
+		expectConfigured(t, resp)
+		c, _ := resp.DataSourceData.(*client.Client)
+		if c == nil {
+			t.Fatalf("DataSourceData is %T", resp.DataSourceData)
+		}
+		_, err := c.Organizations.Current(context.Background())
+		if err == nil || !strings.Contains(err.Error(), "configuration (endpoint, token) is known only after apply") {
+			t.Errorf("error %v does not name both unknown arguments", err)
+		}
+	})
 }
 
 func TestProviderConfigure_credentials(t *testing.T) {

@@ -478,3 +478,13 @@ func (tx *Tx) CountRows(table string) (int, error) {
 	}
 	return 0, fmt.Errorf("store: no table %q", table)
 }
+
+// TotalChanges is the number of rows changed through the writer connection since the database
+// was opened (for tests that prove a request wrote nothing).
+func (db *DB) TotalChanges(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		return tx.tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&n)
+	})
+	return n, err
+}

@@ -65,6 +65,14 @@ type apiTokenCreate struct {
 
 func apiTokenPath(id string) string { return "/api-tokens/" + url.PathEscape(id) }
 
+func (s *apiTokens) index() indexed[APIToken] {
+	return indexed[APIToken]{
+		coll: collAPITokens,
+		list: func(ctx context.Context) ([]*APIToken, error) { return s.List(ctx, APITokenListOptions{}) },
+		idOf: func(v *APIToken) string { return v.ID },
+	}
+}
+
 // List lists API tokens of every status unless filtered, every page. Never the secrets.
 func (s *apiTokens) List(ctx context.Context, opts APITokenListOptions) ([]*APIToken, error) {
 	if err := opts.valid(); err != nil {
@@ -83,9 +91,14 @@ func (s *apiTokens) Create(ctx context.Context, opts APITokenCreateOptions) (*AP
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collAPITokens)
 	body := apiTokenCreate{Name: opts.Name, ExpiresIn: opts.ExpiresIn, ServiceAccountID: opts.ServiceAccountID, Scope: opts.Scope}
-	return doJSON[APITokenCreated](ctx, s.c, &request{method: http.MethodPost, path: "/api-tokens", body: body})
+	created, err := doJSON[APITokenCreated](ctx, s.c, &request{method: http.MethodPost, path: "/api-tokens", body: body})
+	if err != nil {
+		wrote[APIToken](s.c, s.index(), nil, err)
+		return nil, err
+	}
+	wrote(s.c, s.index(), &created.APIToken, nil) // never the secret
+	return created, nil
 }
 
 // Read reads an API token by id, whatever its status (from the read cache when it is on).
@@ -93,12 +106,7 @@ func (s *apiTokens) Read(ctx context.Context, tokenID string) (*APIToken, error)
 	if err := requireID("token_id", tokenID); err != nil {
 		return nil, err
 	}
-	ix := indexed[APIToken]{
-		coll: collAPITokens,
-		list: func(ctx context.Context) ([]*APIToken, error) { return s.List(ctx, APITokenListOptions{}) },
-		idOf: func(v *APIToken) string { return v.ID },
-	}
-	return cachedRead(ctx, s.c, ix, tokenID, func(ctx context.Context) (*APIToken, error) {
+	return cachedRead(ctx, s.c, s.index(), tokenID, func(ctx context.Context) (*APIToken, error) {
 		return doJSON[APIToken](ctx, s.c, &request{method: http.MethodGet, path: apiTokenPath(tokenID)})
 	})
 }
@@ -108,6 +116,7 @@ func (s *apiTokens) Revoke(ctx context.Context, tokenID string) error {
 	if err := requireID("token_id", tokenID); err != nil {
 		return err
 	}
-	defer s.c.invalidate(collAPITokens)
-	return s.c.do(ctx, &request{method: http.MethodDelete, path: apiTokenPath(tokenID)}, nil)
+	err := s.c.do(ctx, &request{method: http.MethodDelete, path: apiTokenPath(tokenID)}, nil)
+	removed(s.c, collAPITokens, tokenID, err)
+	return err
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -14,10 +15,23 @@ import (
 // thousand members that is a thousand GETs. With the cache, the first read of a collection fetches
 // the whole collection with paginated list calls (page size 100) and later reads are answered from
 // that snapshot: N reads cost ceil(N/100) requests. Concurrent readers share one fill
-// (singleflight). A snapshot serves for ReadCacheTTL and is dropped by any write through this
-// client to its collection or to a collection it depends on. An id missing from a snapshot is
-// confirmed with a direct GET before the client reports it not found, so an object created after
-// the snapshot (by someone else) is never mistaken for a deleted one.
+// (singleflight). A snapshot serves for ReadCacheTTL.
+//
+// Writes through this client keep the snapshot true instead of dropping it (write-through): a
+// create or an update stores the object the API answered, a delete or a revocation removes the
+// object (a later read of it is then confirmed with a direct GET, which answers its exact final
+// state). So an apply of N creates, each followed by reads, costs O(N) requests, not O(N²) as
+// when every write dropped the whole collection. A write that happens while a fill is in flight is
+// journalled and replayed onto the fill's result before it is stored, so a fill that started
+// before the write never hides it. Only changes whose effects the client cannot know exactly
+// drop snapshots (and make fills in flight be thrown away): a write that failed (it may still
+// have happened), deactivating a service account (its tokens are revoked at a time only the
+// server knows), accepting an invitation, deleting an organization, moving the local API's clock
+// or changing a plan.
+//
+// An id missing from a snapshot is confirmed with a direct GET before the client reports it not
+// found, so an object created after the snapshot (by someone else) is never mistaken for a deleted
+// one.
 
 // collection names a cached collection.
 type collection string
@@ -42,14 +56,76 @@ type readCache struct {
 	mu        sync.Mutex
 	snapshots map[collection]*snapshot
 	gens      map[collection]uint64
-	group     singleflight.Group
+	// fills are the fills in flight, per collection (two may overlap when a drop happened between
+	// them); writes that happen meanwhile are journalled in them and replayed onto their result.
+	fills map[collection]map[*fillJournal]struct{}
+	group singleflight.Group
 }
 
-// snapshot is a whole collection at one time. Values are *T of the collection's type.
+// fillJournal records the writes through the client made while a fill of one generation runs.
+type fillJournal struct {
+	gen     uint64
+	changes []change
+}
+
+// change is one write's effect on a snapshot: the object the API answered (upsert), or the
+// removal of an id.
+type change struct {
+	id     string
+	email  string // lower-cased; "" when the collection has no email index
+	value  any    // *T; nil for a removal
+	remove bool
+}
+
+// snapshot is a whole collection at one time, kept true by the client's own writes. Values are *T
+// of the collection's type; they are never changed in place (a write replaces them), so a value
+// read under the lock may be used after it is released.
 type snapshot struct {
-	byID    map[string]any
-	byEmail map[string]any // members only: lower-cased email → *Member
-	taken   time.Time      // when the fill started
+	mu        sync.RWMutex
+	byID      map[string]any
+	byEmail   map[string]any    // members only: lower-cased email → *Member
+	emailByID map[string]string // members only: id → lower-cased email, to keep byEmail true
+	taken     time.Time         // when the fill started
+}
+
+// lookupID answers the object with this id, if the snapshot has it.
+func (s *snapshot) lookupID(id string) (any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := s.byID[id]
+	return v, ok
+}
+
+// lookupEmail answers the object with this email (case-insensitive), if the snapshot has it.
+func (s *snapshot) lookupEmail(email string) (any, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := s.byEmail[strings.ToLower(email)]
+	return v, ok
+}
+
+// apply applies a write's effect.
+func (s *snapshot) apply(ch change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byEmail != nil {
+		// The id's old email entry goes, whatever the change (an email could change).
+		if e, ok := s.emailByID[ch.id]; ok {
+			delete(s.emailByID, ch.id)
+			if s.byEmail[e] == s.byID[ch.id] {
+				delete(s.byEmail, e)
+			}
+		}
+	}
+	if ch.remove {
+		delete(s.byID, ch.id)
+		return
+	}
+	s.byID[ch.id] = ch.value
+	if s.byEmail != nil && ch.email != "" {
+		s.byEmail[ch.email] = ch.value
+		s.emailByID[ch.id] = ch.email
+	}
 }
 
 func newReadCache(ttl time.Duration) *readCache {
@@ -58,6 +134,7 @@ func newReadCache(ttl time.Duration) *readCache {
 		now:       time.Now,
 		snapshots: map[collection]*snapshot{},
 		gens:      map[collection]uint64{},
+		fills:     map[collection]map[*fillJournal]struct{}{},
 	}
 }
 
@@ -72,22 +149,39 @@ func (rc *readCache) get(ctx context.Context, coll collection, fill func(context
 	}
 	rc.mu.Unlock()
 
-	// The generation is part of the key: a reader that arrives after a write never joins a fill
+	// The generation is part of the key: a reader that arrives after a drop never joins a fill
 	// that started before it.
 	key := fmt.Sprintf("%s#%d", coll, gen)
 	ch := rc.group.DoChan(key, func() (any, error) {
+		// A fill of a generation that was dropped meanwhile runs for the readers waiting on it
+		// but is not kept (its journal gets no writes: record skips old generations).
+		journal := &fillJournal{gen: gen}
+		rc.mu.Lock()
+		if rc.fills[coll] == nil {
+			rc.fills[coll] = map[*fillJournal]struct{}{}
+		}
+		rc.fills[coll][journal] = struct{}{}
 		taken := rc.now()
+		rc.mu.Unlock()
+
 		// The fill serves every waiting reader, so one reader's cancellation must not fail it.
 		s, err := fill(context.WithoutCancel(ctx))
+
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		delete(rc.fills[coll], journal)
 		if err != nil {
 			return nil, err
 		}
 		s.taken = taken
-		rc.mu.Lock()
-		if rc.gens[coll] == gen {
+		// Writes made during the fill may or may not be in what it listed: replay them (each
+		// is the object as the API answered it, or a removal, so replaying is exact).
+		for _, c := range journal.changes {
+			s.apply(c)
+		}
+		if rc.gens[coll] == journal.gen {
 			rc.snapshots[coll] = s
 		}
-		rc.mu.Unlock()
 		return s, nil
 	})
 	select {
@@ -105,6 +199,20 @@ func (rc *readCache) get(ctx context.Context, coll collection, fill func(context
 	}
 }
 
+// record applies a write's effect to the collection's snapshot and to the fill in flight.
+func (rc *readCache) record(coll collection, ch change) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if s := rc.snapshots[coll]; s != nil {
+		s.apply(ch)
+	}
+	for j := range rc.fills[coll] {
+		if j.gen == rc.gens[coll] {
+			j.changes = append(j.changes, ch)
+		}
+	}
+}
+
 // invalidate drops the snapshots of the collections; fills in flight will not be kept.
 func (rc *readCache) invalidate(colls ...collection) {
 	rc.mu.Lock()
@@ -115,8 +223,8 @@ func (rc *readCache) invalidate(colls ...collection) {
 	}
 }
 
-// invalidate drops snapshots after a write (a no-op without the cache). It is called whatever the
-// write's outcome: a write that failed in transit may still have happened.
+// invalidate drops snapshots after a change whose effects the client cannot know exactly (a
+// no-op without the cache).
 func (c *core) invalidate(colls ...collection) {
 	if c.cache != nil {
 		c.cache.invalidate(colls...)
@@ -131,6 +239,44 @@ type indexed[T any] struct {
 	emailOf func(*T) string // nil: no email index
 }
 
+// upsert is the change that stores v.
+func (ix indexed[T]) upsert(v *T) change {
+	ch := change{id: ix.idOf(v), value: clone(v)}
+	if ix.emailOf != nil {
+		ch.email = strings.ToLower(ix.emailOf(v))
+	}
+	return ch
+}
+
+// wrote keeps the read cache true after a create or an update through the client: v is the
+// object the API answered. When the write failed it may still have happened (an answer lost in
+// transit, retries exhausted), so the collection's snapshot is dropped.
+func wrote[T any](c *core, ix indexed[T], v *T, err error) {
+	if c.cache == nil {
+		return
+	}
+	if err != nil || v == nil {
+		c.cache.invalidate(ix.coll)
+		return
+	}
+	c.cache.record(ix.coll, ix.upsert(v))
+}
+
+// removed keeps the read cache true after a delete or a revocation of id through the client: the
+// id leaves the snapshot, so a later read of it is confirmed with a direct GET (which answers a
+// revoked object's exact final state, or not found). Not found means it is gone all the same; any
+// other error drops the snapshot, since the write may still have happened.
+func removed(c *core, coll collection, id string, err error) {
+	if c.cache == nil {
+		return
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		c.cache.invalidate(coll)
+		return
+	}
+	c.cache.record(coll, change{id: id, remove: true})
+}
+
 // snapshotOf answers the collection's snapshot, filling it when needed.
 func snapshotOf[T any](ctx context.Context, c *core, ix indexed[T]) (*snapshot, error) {
 	return c.cache.get(ctx, ix.coll, func(ctx context.Context) (*snapshot, error) {
@@ -141,11 +287,15 @@ func snapshotOf[T any](ctx context.Context, c *core, ix indexed[T]) (*snapshot, 
 		s := &snapshot{byID: make(map[string]any, len(all))}
 		if ix.emailOf != nil {
 			s.byEmail = make(map[string]any, len(all))
+			s.emailByID = make(map[string]string, len(all))
 		}
 		for _, v := range all {
-			s.byID[ix.idOf(v)] = v
+			id := ix.idOf(v)
+			s.byID[id] = v
 			if ix.emailOf != nil {
-				s.byEmail[strings.ToLower(ix.emailOf(v))] = v
+				e := strings.ToLower(ix.emailOf(v))
+				s.byEmail[e] = v
+				s.emailByID[id] = e
 			}
 		}
 		return s, nil
@@ -167,8 +317,10 @@ func cachedRead[T any](ctx context.Context, c *core, ix indexed[T], id string, g
 		// outage): read the object directly, so the caller gets the read's own answer.
 		return get(ctx)
 	}
-	if v, ok := s.byID[id].(*T); ok {
-		return clone(v), nil
+	if v, ok := s.lookupID(id); ok {
+		if t, ok := v.(*T); ok {
+			return clone(t), nil
+		}
 	}
 	return get(ctx)
 }
@@ -187,8 +339,10 @@ func cachedReadByEmail[T any](ctx context.Context, c *core, ix indexed[T], email
 		}
 		return direct(ctx)
 	}
-	if v, ok := s.byEmail[strings.ToLower(email)].(*T); ok {
-		return clone(v), nil
+	if v, ok := s.lookupEmail(email); ok {
+		if t, ok := v.(*T); ok {
+			return clone(t), nil
+		}
 	}
 	return direct(ctx)
 }

@@ -44,9 +44,16 @@ type invitationUpdate struct {
 
 func invitationPath(id string) string { return "/invitations/" + url.PathEscape(id) }
 
-// Invitations change what members exist once accepted (outside this client), so every change to
-// them drops the members snapshot too.
+// Accepting an invitation creates a member and changes the invitation (invitationDependents).
 var invitationDependents = []collection{collInvitations, collMembers}
+
+func (s *invitations) index() indexed[Invitation] {
+	return indexed[Invitation]{
+		coll: collInvitations,
+		list: func(ctx context.Context) ([]*Invitation, error) { return s.List(ctx, InvitationListOptions{}) },
+		idOf: func(v *Invitation) string { return v.ID },
+	}
+}
 
 // List lists invitations of every status unless filtered, every page.
 func (s *invitations) List(ctx context.Context, opts InvitationListOptions) ([]*Invitation, error) {
@@ -64,8 +71,9 @@ func (s *invitations) Create(ctx context.Context, opts InvitationCreateOptions) 
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(invitationDependents...)
-	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: "/invitations", body: invitationCreate{Email: opts.Email, Role: opts.Role}})
+	inv, err := doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: "/invitations", body: invitationCreate{Email: opts.Email, Role: opts.Role}})
+	wrote(s.c, s.index(), inv, err)
+	return inv, err
 }
 
 // Read reads an invitation by id, whatever its status (from the read cache when it is on).
@@ -73,12 +81,7 @@ func (s *invitations) Read(ctx context.Context, invitationID string) (*Invitatio
 	if err := requireID("invitation_id", invitationID); err != nil {
 		return nil, err
 	}
-	ix := indexed[Invitation]{
-		coll: collInvitations,
-		list: func(ctx context.Context) ([]*Invitation, error) { return s.List(ctx, InvitationListOptions{}) },
-		idOf: func(v *Invitation) string { return v.ID },
-	}
-	return cachedRead(ctx, s.c, ix, invitationID, func(ctx context.Context) (*Invitation, error) {
+	return cachedRead(ctx, s.c, s.index(), invitationID, func(ctx context.Context) (*Invitation, error) {
 		return doJSON[Invitation](ctx, s.c, &request{method: http.MethodGet, path: invitationPath(invitationID)})
 	})
 }
@@ -91,8 +94,9 @@ func (s *invitations) Update(ctx context.Context, invitationID string, opts Invi
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(invitationDependents...)
-	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPatch, path: invitationPath(invitationID), body: invitationUpdate{Role: opts.Role}})
+	inv, err := doJSON[Invitation](ctx, s.c, &request{method: http.MethodPatch, path: invitationPath(invitationID), body: invitationUpdate{Role: opts.Role}})
+	wrote(s.c, s.index(), inv, err)
+	return inv, err
 }
 
 // Revoke revokes a pending or expired invitation; revoking a revoked one succeeds.
@@ -100,8 +104,9 @@ func (s *invitations) Revoke(ctx context.Context, invitationID string) error {
 	if err := requireID("invitation_id", invitationID); err != nil {
 		return err
 	}
-	defer s.c.invalidate(invitationDependents...)
-	return s.c.do(ctx, &request{method: http.MethodDelete, path: invitationPath(invitationID)}, nil)
+	err := s.c.do(ctx, &request{method: http.MethodDelete, path: invitationPath(invitationID)}, nil)
+	removed(s.c, collInvitations, invitationID, err)
+	return err
 }
 
 // Resend sends a pending or expired invitation again, with a new link and expiry.
@@ -109,6 +114,7 @@ func (s *invitations) Resend(ctx context.Context, invitationID string) (*Invitat
 	if err := requireID("invitation_id", invitationID); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(invitationDependents...)
-	return doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: invitationPath(invitationID) + "/resend"})
+	inv, err := doJSON[Invitation](ctx, s.c, &request{method: http.MethodPost, path: invitationPath(invitationID) + "/resend"})
+	wrote(s.c, s.index(), inv, err)
+	return inv, err
 }

@@ -55,6 +55,14 @@ type managedUserUpdate struct {
 
 func managedUserPath(id string) string { return "/managed-users/" + url.PathEscape(id) }
 
+func (s *managedUsers) index() indexed[ManagedUser] {
+	return indexed[ManagedUser]{
+		coll: collManagedUsers,
+		list: func(ctx context.Context) ([]*ManagedUser, error) { return s.List(ctx, ManagedUserListOptions{}) },
+		idOf: func(v *ManagedUser) string { return v.ID },
+	}
+}
+
 // List lists managed users, locked ones included unless filtered, every page.
 func (s *managedUsers) List(ctx context.Context, opts ManagedUserListOptions) ([]*ManagedUser, error) {
 	if err := opts.valid(); err != nil {
@@ -71,9 +79,10 @@ func (s *managedUsers) Create(ctx context.Context, opts ManagedUserCreateOptions
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collManagedUsers)
 	body := managedUserCreate{Email: opts.Email, FirstName: opts.FirstName, LastName: opts.LastName}
-	return doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPost, path: "/managed-users", body: body})
+	mu, err := doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPost, path: "/managed-users", body: body})
+	wrote(s.c, s.index(), mu, err)
+	return mu, err
 }
 
 // Read reads a managed user by id (from the read cache when it is on).
@@ -81,12 +90,7 @@ func (s *managedUsers) Read(ctx context.Context, managedUserID string) (*Managed
 	if err := requireID("managed_user_id", managedUserID); err != nil {
 		return nil, err
 	}
-	ix := indexed[ManagedUser]{
-		coll: collManagedUsers,
-		list: func(ctx context.Context) ([]*ManagedUser, error) { return s.List(ctx, ManagedUserListOptions{}) },
-		idOf: func(v *ManagedUser) string { return v.ID },
-	}
-	return cachedRead(ctx, s.c, ix, managedUserID, func(ctx context.Context) (*ManagedUser, error) {
+	return cachedRead(ctx, s.c, s.index(), managedUserID, func(ctx context.Context) (*ManagedUser, error) {
 		return doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodGet, path: managedUserPath(managedUserID)})
 	})
 }
@@ -99,9 +103,10 @@ func (s *managedUsers) Update(ctx context.Context, managedUserID string, opts Ma
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collManagedUsers)
 	body := managedUserUpdate{FirstName: opts.FirstName, LastName: opts.LastName}
-	return doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPatch, path: managedUserPath(managedUserID), body: body})
+	mu, err := doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPatch, path: managedUserPath(managedUserID), body: body})
+	wrote(s.c, s.index(), mu, err)
+	return mu, err
 }
 
 // Deactivate locks a managed user and disables their login.
@@ -124,6 +129,7 @@ func (s *managedUsers) action(ctx context.Context, managedUserID, suffix string)
 	if err := requireID("managed_user_id", managedUserID); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collManagedUsers)
-	return doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPost, path: managedUserPath(managedUserID) + suffix})
+	mu, err := doJSON[ManagedUser](ctx, s.c, &request{method: http.MethodPost, path: managedUserPath(managedUserID) + suffix})
+	wrote(s.c, s.index(), mu, err)
+	return mu, err
 }

@@ -99,8 +99,9 @@ func (s *members) Update(ctx context.Context, memberID string, opts MemberUpdate
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collMembers)
-	return doJSON[Member](ctx, s.c, &request{method: http.MethodPatch, path: memberPath(memberID), body: memberUpdate{Role: opts.Role}})
+	m, err := doJSON[Member](ctx, s.c, &request{method: http.MethodPatch, path: memberPath(memberID), body: memberUpdate{Role: opts.Role}})
+	wrote(s.c, s.index(), m, err)
+	return m, err
 }
 
 // Delete removes a member. Removing the last owner answers an error matching ErrConflict.
@@ -108,6 +109,7 @@ func (s *members) Delete(ctx context.Context, memberID string) error {
 	if err := requireID("member_id", memberID); err != nil {
 		return err
 	}
-	defer s.c.invalidate(collMembers, collInvitations)
-	return s.c.do(ctx, &request{method: http.MethodDelete, path: memberPath(memberID)}, nil)
+	err := s.c.do(ctx, &request{method: http.MethodDelete, path: memberPath(memberID)}, nil)
+	removed(s.c, collMembers, memberID, err)
+	return err
 }

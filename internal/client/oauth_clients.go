@@ -35,6 +35,14 @@ type oauthClientUpdate struct {
 
 func oauthClientPath(id string) string { return "/oauth-clients/" + url.PathEscape(id) }
 
+func (s *oauthClients) index() indexed[OAuthClient] {
+	return indexed[OAuthClient]{
+		coll: collOAuthClients,
+		list: s.List,
+		idOf: func(v *OAuthClient) string { return v.ID },
+	}
+}
+
 // List lists the OAuth clients, every page. Never the secrets.
 func (s *oauthClients) List(ctx context.Context) ([]*OAuthClient, error) {
 	return listAll[OAuthClient](ctx, s.c, "/oauth-clients", nil)
@@ -45,8 +53,13 @@ func (s *oauthClients) Create(ctx context.Context, opts OAuthClientCreateOptions
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collOAuthClients)
-	return doJSON[OAuthClientCreated](ctx, s.c, &request{method: http.MethodPost, path: "/oauth-clients", body: oauthClientCreate{Name: opts.Name}})
+	created, err := doJSON[OAuthClientCreated](ctx, s.c, &request{method: http.MethodPost, path: "/oauth-clients", body: oauthClientCreate{Name: opts.Name}})
+	if err != nil {
+		wrote[OAuthClient](s.c, s.index(), nil, err)
+		return nil, err
+	}
+	wrote(s.c, s.index(), &created.OAuthClient, nil) // never the secret
+	return created, nil
 }
 
 // Read reads an OAuth client by id (from the read cache when it is on).
@@ -54,12 +67,7 @@ func (s *oauthClients) Read(ctx context.Context, oauthClientID string) (*OAuthCl
 	if err := requireID("oauth_client_id", oauthClientID); err != nil {
 		return nil, err
 	}
-	ix := indexed[OAuthClient]{
-		coll: collOAuthClients,
-		list: s.List,
-		idOf: func(v *OAuthClient) string { return v.ID },
-	}
-	return cachedRead(ctx, s.c, ix, oauthClientID, func(ctx context.Context) (*OAuthClient, error) {
+	return cachedRead(ctx, s.c, s.index(), oauthClientID, func(ctx context.Context) (*OAuthClient, error) {
 		return doJSON[OAuthClient](ctx, s.c, &request{method: http.MethodGet, path: oauthClientPath(oauthClientID)})
 	})
 }
@@ -72,9 +80,10 @@ func (s *oauthClients) Update(ctx context.Context, oauthClientID string, opts OA
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collOAuthClients)
 	body := oauthClientUpdate{Name: opts.Name, Enabled: opts.Enabled}
-	return doJSON[OAuthClient](ctx, s.c, &request{method: http.MethodPatch, path: oauthClientPath(oauthClientID), body: body})
+	oc, err := doJSON[OAuthClient](ctx, s.c, &request{method: http.MethodPatch, path: oauthClientPath(oauthClientID), body: body})
+	wrote(s.c, s.index(), oc, err)
+	return oc, err
 }
 
 // Delete deletes a client permanently.
@@ -82,6 +91,7 @@ func (s *oauthClients) Delete(ctx context.Context, oauthClientID string) error {
 	if err := requireID("oauth_client_id", oauthClientID); err != nil {
 		return err
 	}
-	defer s.c.invalidate(collOAuthClients)
-	return s.c.do(ctx, &request{method: http.MethodDelete, path: oauthClientPath(oauthClientID)}, nil)
+	err := s.c.do(ctx, &request{method: http.MethodDelete, path: oauthClientPath(oauthClientID)}, nil)
+	removed(s.c, collOAuthClients, oauthClientID, err)
+	return err
 }

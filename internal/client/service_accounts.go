@@ -37,6 +37,16 @@ type serviceAccountUpdate struct {
 
 func serviceAccountPath(id string) string { return "/service-accounts/" + url.PathEscape(id) }
 
+func (s *serviceAccounts) index() indexed[ServiceAccount] {
+	return indexed[ServiceAccount]{
+		coll: collServiceAccounts,
+		list: func(ctx context.Context) ([]*ServiceAccount, error) {
+			return s.List(ctx, ServiceAccountListOptions{})
+		},
+		idOf: func(v *ServiceAccount) string { return v.ID },
+	}
+}
+
 // List lists service accounts, locked ones included unless filtered, every page.
 func (s *serviceAccounts) List(ctx context.Context, opts ServiceAccountListOptions) ([]*ServiceAccount, error) {
 	if err := opts.valid(); err != nil {
@@ -53,8 +63,9 @@ func (s *serviceAccounts) Create(ctx context.Context, opts ServiceAccountCreateO
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collServiceAccounts)
-	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: "/service-accounts", body: serviceAccountCreate{Email: opts.Email, Description: opts.Description}})
+	sa, err := doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: "/service-accounts", body: serviceAccountCreate{Email: opts.Email, Description: opts.Description}})
+	wrote(s.c, s.index(), sa, err)
+	return sa, err
 }
 
 // Read reads a service account by id (from the read cache when it is on).
@@ -62,14 +73,7 @@ func (s *serviceAccounts) Read(ctx context.Context, serviceAccountID string) (*S
 	if err := requireID("service_account_id", serviceAccountID); err != nil {
 		return nil, err
 	}
-	ix := indexed[ServiceAccount]{
-		coll: collServiceAccounts,
-		list: func(ctx context.Context) ([]*ServiceAccount, error) {
-			return s.List(ctx, ServiceAccountListOptions{})
-		},
-		idOf: func(v *ServiceAccount) string { return v.ID },
-	}
-	return cachedRead(ctx, s.c, ix, serviceAccountID, func(ctx context.Context) (*ServiceAccount, error) {
+	return cachedRead(ctx, s.c, s.index(), serviceAccountID, func(ctx context.Context) (*ServiceAccount, error) {
 		return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodGet, path: serviceAccountPath(serviceAccountID)})
 	})
 }
@@ -79,17 +83,21 @@ func (s *serviceAccounts) Update(ctx context.Context, serviceAccountID string, o
 	if err := requireID("service_account_id", serviceAccountID); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collServiceAccounts)
-	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPatch, path: serviceAccountPath(serviceAccountID), body: serviceAccountUpdate{Description: opts.Description}})
+	sa, err := doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPatch, path: serviceAccountPath(serviceAccountID), body: serviceAccountUpdate{Description: opts.Description}})
+	wrote(s.c, s.index(), sa, err)
+	return sa, err
 }
 
-// Deactivate locks the account and revokes all its tokens (so the token snapshot goes too).
+// Deactivate locks the account and revokes all its tokens. The tokens' revocation time is the
+// server's (an account locked before keeps its old lock time), so the token snapshot is dropped.
 func (s *serviceAccounts) Deactivate(ctx context.Context, serviceAccountID string) (*ServiceAccount, error) {
 	if err := requireID("service_account_id", serviceAccountID); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collServiceAccounts, collAPITokens)
-	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/deactivate"})
+	defer s.c.invalidate(collAPITokens)
+	sa, err := doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/deactivate"})
+	wrote(s.c, s.index(), sa, err)
+	return sa, err
 }
 
 // Reactivate unlocks the account; no token comes back.
@@ -97,6 +105,7 @@ func (s *serviceAccounts) Reactivate(ctx context.Context, serviceAccountID strin
 	if err := requireID("service_account_id", serviceAccountID); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(collServiceAccounts, collAPITokens)
-	return doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/reactivate"})
+	sa, err := doJSON[ServiceAccount](ctx, s.c, &request{method: http.MethodPost, path: serviceAccountPath(serviceAccountID) + "/reactivate"})
+	wrote(s.c, s.index(), sa, err)
+	return sa, err
 }

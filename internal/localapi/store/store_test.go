@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -106,8 +108,17 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if len(migs) != 1 || migs[0].Version != 1 || migs[0].Name != "0001_init.sql" {
-				return fmt.Errorf("migrations = %+v", migs)
+			names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+			if err != nil {
+				return err
+			}
+			if len(migs) != len(names) || len(migs) < 2 || migs[0].Name != "0001_init.sql" {
+				return fmt.Errorf("migrations = %+v, files %v", migs, names)
+			}
+			for i, m := range migs {
+				if m.Version != i+1 || path.Base(names[i]) != m.Name {
+					return fmt.Errorf("migration %d = %+v, file %s", i, m, names[i])
+				}
 			}
 			if on, err := tx.ForeignKeysOn(); err != nil || !on {
 				return fmt.Errorf("reader: foreign keys on = %v (%v)", on, err)

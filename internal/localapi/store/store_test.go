@@ -95,8 +95,8 @@ func TestMemoryDatabaseIsSharedByEveryConnection(t *testing.T) {
 
 func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "alien.db")
-	db, err := Open(ctx, path)
+	dbPath := filepath.Join(t.TempDir(), "alien.db")
+	db, err := Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err = Open(ctx, path) // reopening applies nothing new and keeps the data
+	db, err = Open(ctx, dbPath) // reopening applies nothing new and keeps the data
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -56,4 +57,38 @@ func testAccCheckOrgUsersLocked(c *client.Client) func(*terraform.State) error {
 		}
 		return nil
 	}
+}
+
+// testAccProviderBlock is a provider block that authenticates with token (another organization's).
+func testAccProviderBlock(token string) string {
+	return fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", token)
+}
+
+// testAccExpectAttributeChange is a plan check: the plan changes attribute of the resource at
+// addr from before to after (JSON values: bool, string, nil...).
+func testAccExpectAttributeChange(addr, attribute string, before, after any) plancheck.PlanCheck {
+	return attributeChangeCheck{addr: addr, attribute: attribute, before: before, after: after}
+}
+
+// attributeChangeCheck is the plan check testAccExpectAttributeChange returns.
+type attributeChangeCheck struct {
+	addr, attribute string
+	before, after   any
+}
+
+// CheckPlan implements plancheck.PlanCheck.
+func (c attributeChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr || rc.Change == nil {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		if before[c.attribute] != c.before || after[c.attribute] != c.after {
+			resp.Error = fmt.Errorf("%s.%s: planned %v -> %v, want %v -> %v",
+				c.addr, c.attribute, before[c.attribute], after[c.attribute], c.before, c.after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s: no change planned", c.addr)
 }

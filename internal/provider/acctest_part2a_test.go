@@ -5,7 +5,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
+	"strings"
+	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -62,6 +65,41 @@ func testAccCheckOrgUsersLocked(c *client.Client) func(*terraform.State) error {
 // testAccProviderBlock is a provider block that authenticates with token (another organization's).
 func testAccProviderBlock(token string) string {
 	return fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", token)
+}
+
+// testAccResetLinkToken is the link token of the latest password-reset email sent to email.
+func testAccResetLinkToken(t *testing.T, email string) string {
+	t.Helper()
+	var link string
+	for _, e := range testAccOutbox(t, email) {
+		if e.Kind == "password_reset" {
+			link = e.Link
+		}
+	}
+	if link == "" {
+		t.Fatalf("no password-reset email was sent to %s", email)
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("the password-reset email to %s has a bad link: %v", email, err)
+	}
+	token := u.Query().Get("token")
+	if token == "" {
+		t.Fatalf("the password-reset link sent to %s has no token parameter", email)
+	}
+	return token
+}
+
+// testAccCountEmails counts the emails of a kind sent to an address.
+func testAccCountEmails(t *testing.T, to, kind string) int {
+	t.Helper()
+	n := 0
+	for _, e := range testAccOutbox(t, to) {
+		if strings.EqualFold(e.Kind, kind) {
+			n++
+		}
+	}
+	return n
 }
 
 // testAccExpectAttributeChange is a plan check: the plan changes attribute of the resource at

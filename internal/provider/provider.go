@@ -304,6 +304,7 @@ func (t deferredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // Resources lists the managed resources. One line per resource, sorted by name.
 func (p *alienProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewManagedUserResource,
 		NewServiceAccountResource,
 	}
 }

@@ -62,6 +62,21 @@ func testAccCheckOrgUsersLocked(c *client.Client) func(*terraform.State) error {
 	}
 }
 
+// testAccEnterpriseOrganization is a new organization (see testAccNewOrganization) moved to the
+// Enterprise plan, for tests that need a known set of service accounts and managed users. It
+// skips the test against an endpoint that is not alien-local (the plan changes through billing).
+func testAccEnterpriseOrganization(t *testing.T) *testAccOrganization {
+	t.Helper()
+	testAccRequireLocal(t)
+	org := testAccNewOrganization(t)
+	updated, err := testAccClient(t).Local.SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise)
+	if err != nil {
+		t.Fatalf("moving organization %s to the enterprise plan: %v", org.Organization.ID, err)
+	}
+	org.Organization = *updated
+	return org
+}
+
 // testAccProviderBlock is a provider block that authenticates with token (another organization's).
 func testAccProviderBlock(token string) string {
 	return fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", token)

@@ -313,7 +313,9 @@ func (p *alienProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *alienProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCurrentIdentityDataSource,
+		NewManagedUsersDataSource,
 		NewOrganizationDataSource,
+		NewServiceAccountsDataSource,
 	}
 }
 

@@ -336,6 +336,22 @@ type Instance struct {
 	done       chan struct{}
 	closeOnce  sync.Once
 	closeErr   error
+
+	connMu sync.Mutex
+	conns  map[net.Conn]http.ConnState
+}
+
+// trackConn follows the server's connections, so that Close can end those that never sent a
+// request (http.Server.Shutdown would wait 5 seconds for them).
+func (i *Instance) trackConn(c net.Conn, state http.ConnState) {
+	i.connMu.Lock()
+	defer i.connMu.Unlock()
+	switch state {
+	case http.StateHijacked, http.StateClosed:
+		delete(i.conns, c)
+	default:
+		i.conns[c] = state
+	}
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0"; port 0 picks a free port), opens the server and
@@ -353,7 +369,7 @@ func Start(ctx context.Context, addr string, cfg Config) (*Instance, error) {
 	}
 	url := "http://" + ln.Addr().String()
 	srv.setBaseURL(url)
-	inst := &Instance{URL: url, Server: srv, done: make(chan struct{})}
+	inst := &Instance{URL: url, Server: srv, done: make(chan struct{}), conns: map[net.Conn]http.ConnState{}}
 	if b := srv.Bootstrap(); b != nil {
 		b.Endpoint = url
 		srv.bootstrap.Endpoint = url
@@ -363,6 +379,7 @@ func Start(ctx context.Context, addr string, cfg Config) (*Instance, error) {
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(srv.log.Handler(), slog.LevelWarn),
+		ConnState:         inst.trackConn,
 	}
 	go func() {
 		defer close(inst.done)
@@ -379,6 +396,14 @@ func (i *Instance) Close() error {
 	i.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		i.httpServer.SetKeepAlivesEnabled(false)
+		i.connMu.Lock()
+		for c, state := range i.conns {
+			if state == http.StateNew { // connected, but no request yet: nothing to finish
+				c.Close()
+			}
+		}
+		i.connMu.Unlock()
 		err := i.httpServer.Shutdown(ctx)
 		if err != nil {
 			i.httpServer.Close()

@@ -99,6 +99,15 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 	if err := ctx.Err(); err != nil {
 		return 0, nil, nil, err
 	}
+	if r.method != http.MethodGet {
+		// A write that was sent is finished, retries included, even when the caller gives up
+		// meanwhile (Terraform cancels every call in flight on Ctrl-C): abandoning it could leave
+		// an object on the server that the caller never learns about, which the next run would
+		// then create a second time.
+		var cancel context.CancelFunc
+		ctx, cancel = finishOnCancel(ctx, c.http.Timeout)
+		defer cancel()
+	}
 	u := c.endpoint + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
@@ -173,6 +182,29 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 		return 0, nil, nil, &transportError{method: r.method, path: displayPath(r.path, r.query), err: err, scrub: c.scrub}
 	}
 	return resp.StatusCode, resp.Header, b, nil
+}
+
+// finishOnCancel answers a context with parent's values that parent's cancellation (or deadline)
+// does not end at once: it ends grace after it (or when the returned cancel is called), so that
+// a write in flight can get its answer, retrying with the same idempotency key if needed.
+func finishOnCancel(parent context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	if grace <= 0 {
+		grace = DefaultRequestTimeout
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	stop := context.AfterFunc(parent, func() {
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-ctx.Done():
+		}
+	})
+	return ctx, func() {
+		stop()
+		cancel()
+	}
 }
 
 // newIdempotencyKey is 128 random bits, hex-encoded.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
 
 // Error codes of the error envelope (api/openapi.yaml, components.schemas.Error).
@@ -83,7 +85,13 @@ type errorDetail struct {
 // detail for the client).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
-	if !errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &ae):
+	case errors.Is(err, store.ErrDuplicate): // a race the handler's own checks did not see
+		ae = errConflict("an object with these values already exists")
+	case errors.Is(err, store.ErrGone):
+		ae = errNotFound("an object this request refers to no longer exists")
+	default:
 		s.log.Error("internal error", "request_id", requestID(r.Context()), "method", r.Method, "route", routeOf(r), "error", err)
 		ae = &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error; the request id identifies it in the server's log"}
 	}

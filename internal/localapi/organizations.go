@@ -57,7 +57,11 @@ func (s *Server) getCurrentOrganization(c *call) error {
 func (c *call) organizationFor(tx *store.Tx, id string) (*store.Organization, error) {
 	notFound := errNotFound("no organization %s that this credential may manage", id)
 	if id == c.p.org.ID {
-		return tx.GetOrganization(id)
+		org, err := tx.GetOrganization(id)
+		if errors.Is(err, store.ErrNotFound) { // deleted since the credential was checked
+			return nil, notFound
+		}
+		return org, err
 	}
 	if c.p.userID == nil {
 		return nil, notFound
@@ -72,7 +76,11 @@ func (c *call) organizationFor(tx *store.Tx, id string) (*store.Organization, er
 	if m.Role != roleOwner {
 		return nil, notFound
 	}
-	return tx.GetOrganization(id)
+	org, err := tx.GetOrganization(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound
+	}
+	return org, err
 }
 
 func (s *Server) createOrganization(c *call) error {

@@ -50,6 +50,10 @@ var ErrNotFound = errors.New("store: not found")
 // ErrDuplicate is returned when a write breaks a uniqueness constraint.
 var ErrDuplicate = errors.New("store: duplicate")
 
+// ErrGone is returned when a write refers to a row that no longer exists (a foreign key
+// violation: the organization was deleted meanwhile, for example).
+var ErrGone = errors.New("store: a referenced row no longer exists")
+
 // DB is an open alien-local database.
 type DB struct {
 	writer *sql.DB
@@ -369,12 +373,21 @@ func isUnique(err error) bool {
 	return false
 }
 
+// isForeignKey reports whether err is a SQLite foreign key violation.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // exec runs a statement and maps uniqueness violations to ErrDuplicate.
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	res, err := tx.tx.ExecContext(tx.ctx, query, args...)
 	if err != nil {
 		if isUnique(err) {
 			return nil, fmt.Errorf("%w: %v", ErrDuplicate, err)
+		}
+		if isForeignKey(err) {
+			return nil, fmt.Errorf("%w: %v", ErrGone, err)
 		}
 		return nil, err
 	}

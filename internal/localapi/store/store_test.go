@@ -351,3 +351,13 @@ func TestIdempotencyRecordsExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestWritesReferringToMissingRowsAreErrGone(t *testing.T) {
+	db := openMemory(t)
+	err := db.Write(context.Background(), func(tx *Tx) error {
+		return tx.InsertDataset(&Dataset{ID: NewID("ds"), OrganizationID: "org_missing", Name: "d", CreatedAt: t0})
+	})
+	if !errors.Is(err, ErrGone) {
+		t.Fatalf("err = %v, want ErrGone", err)
+	}
+}

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// results is everything one run measured.
+type results struct {
+	opts     *options
+	env      environment
+	started  time.Time
+	finished time.Time
+	loadEnd  string
+	scale    []scaleRow
+	converge []convergeRow
+	load     []loadRow
+}
+
+// environment describes the machine and the versions.
+type environment struct {
+	goos, goarch string
+	cpus         int
+	cpuModel     string
+	goVersion    string
+	terraform    string
+	commit       string
+	loadStart    string
+}
+
+func describeEnvironment(ctx context.Context, o *options) environment {
+	e := environment{goos: runtime.GOOS, goarch: runtime.GOARCH, cpus: runtime.NumCPU(), goVersion: runtime.Version(), loadStart: loadAverage()}
+	e.terraform = "terraform (version unknown)"
+	if out, err := exec.CommandContext(ctx, o.terraform, "version", "-json").Output(); err == nil {
+		var v struct {
+			Version string `json:"terraform_version"`
+		}
+		if json.Unmarshal(out, &v) == nil && v.Version != "" {
+			e.terraform = "Terraform v" + v.Version
+		}
+	}
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--short=12", "HEAD")
+	cmd.Dir = o.root
+	if out, err := cmd.Output(); err == nil {
+		e.commit = strings.TrimSpace(string(out))
+	}
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				e.cpuModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return e
+}
+
+// find answers the scale row of a kind, N and latency.
+func (r *results) find(kind string, n int, lat time.Duration) (scaleRow, bool) {
+	for _, row := range r.scale {
+		if row.kind == kind && row.n == n && row.latency == lat && row.err == "" {
+			return row, true
+		}
+	}
+	return scaleRow{}, false
+}
+
+// target is one of the issue's targets and whether it was met.
+type target struct {
+	what     string
+	measured string
+	met      bool
+	known    bool // false: not measured in this run
+}
+
+// targets evaluates the issue's targets on this run's figures.
+func (r *results) targets() []target {
+	var out []target
+	const n = 1000
+	if base, ok := r.find(kindBaseline, n, 0); ok {
+		if m, ok := r.find(kindMember, n, 0); ok {
+			ratio := m.plan.Seconds() / base.plan.Seconds()
+			out = append(out, target{"No-change plan of 1,000 members ≤ 1.3× the baseline",
+				fmt.Sprintf("%.2f× (%s against %s)", ratio, secs(m.plan), secs(base.plan)), ratio <= 1.3, true})
+			ratio = m.apply.Seconds() / base.apply.Seconds()
+			out = append(out, target{"Apply of 1,000 members ≤ 1.5× the baseline",
+				fmt.Sprintf("%.2f× (%s against %s)", ratio, secs(m.apply), secs(base.apply)), ratio <= 1.5, true})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, target{what: "No-change plan and apply of 1,000 members against the baseline", measured: "not measured (N = 1,000 not run)"})
+	}
+	var lat50 bool
+	for _, l := range r.opts.latencies {
+		lat50 = lat50 || l == 50*time.Millisecond
+	}
+	if base, ok := r.find(kindBaseline, n, 50*time.Millisecond); ok {
+		if m, ok := r.find(kindMember, n, 50*time.Millisecond); ok {
+			extra := m.plan - base.plan
+			out = append(out, target{"With 50 ms latency, no-change plan of 1,000 members ≤ the baseline + 2 s",
+				fmt.Sprintf("baseline %+.2fs (%s against %s)", extra.Seconds(), secs(m.plan), secs(base.plan)), extra <= 2*time.Second, true})
+		}
+	} else if !lat50 {
+		out = append(out, target{what: "With 50 ms latency, no-change plan of 1,000 members ≤ the baseline + 2 s", measured: "not measured"})
+	}
+	for _, kind := range []string{kindMember, kindToken} {
+		worst, where, seen := 0.0, "", false
+		for _, row := range r.scale {
+			if row.kind != kind || row.err != "" {
+				continue
+			}
+			if v := row.reqPerResource(); !seen || v > worst {
+				worst, where, seen = v, fmt.Sprintf("N = %d, latency %s", row.n, latencyName(row.latency)), true
+			}
+		}
+		t := target{what: fmt.Sprintf("Requests per resource of a no-change plan ≤ 0.1 (%s)", kind)}
+		if seen {
+			t.measured, t.met, t.known = fmt.Sprintf("at most %.3f (%s)", worst, where), worst <= 0.1, true
+		} else {
+			t.measured = "not measured"
+		}
+		out = append(out, t)
+	}
+	for _, c := range r.converge {
+		t := target{what: "Under faults: zero duplicates, zero failed runs, zero lost secrets (" + c.name + ")", known: true}
+		switch {
+		case c.err != "" && c.check == nil:
+			t.measured = "the run failed: " + c.err
+		case c.check != nil:
+			k := c.check
+			t.measured = fmt.Sprintf("%d duplicates, %d orphans, %d missing, %d/%d tokens and %d/%d OAuth secrets working, second plan empty: %v",
+				k.duplicates, k.orphans, k.missing, k.tokensOK, k.tokens, k.secretsOK, k.secrets, c.planEmpty)
+			t.met = c.err == "" && k.duplicates == 0 && k.orphans == 0 && k.missing == 0 && k.stale == 0 &&
+				k.tokensOK == k.tokens && k.secretsOK == k.secrets && c.planEmpty
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// failures are the correctness checks that failed (timing targets are reported, never failed).
+func (r *results) failures() []string {
+	var out []string
+	for _, row := range r.scale {
+		if row.err != "" {
+			out = append(out, fmt.Sprintf("%s N=%d latency %s: %s", row.kind, row.n, latencyName(row.latency), row.err))
+		}
+	}
+	for _, c := range r.converge {
+		if c.err != "" {
+			out = append(out, c.name+": "+c.err)
+		}
+	}
+	for _, l := range r.load {
+		if l.errors > 0 {
+			out = append(out, fmt.Sprintf("throughput %s: %d errors", l.name, l.errors))
+		}
+	}
+	return out
+}
+
+func latencyName(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return d.String()
+}
+
+// write writes latest.md and latest.svg, and dated copies, under dir, and answers the Markdown.
+func (r *results) write(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	stamp := r.started.UTC().Format("2006-01-02T150405Z")
+	chart := r.chart()
+	var md string
+	for _, name := range []string{"latest", stamp} {
+		md = r.markdown(name + ".svg")
+		if chart != "" {
+			if err := os.WriteFile(filepath.Join(dir, name+".svg"), []byte(chart), 0o644); err != nil {
+				return "", err
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(md), 0o644); err != nil {
+			return "", err
+		}
+	}
+	return r.markdown("latest.svg"), nil
+}
+
+// markdown renders the results; chart is the chart's file name, beside the Markdown.
+func (r *results) markdown(chart string) string {
+	var b strings.Builder
+	e := r.env
+	fmt.Fprintf(&b, "# Benchmark results, %s\n\n", r.started.UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "`make bench` on %s/%s, %d CPUs", e.goos, e.goarch, e.cpus)
+	if e.cpuModel != "" {
+		fmt.Fprintf(&b, " (%s)", e.cpuModel)
+	}
+	fmt.Fprintf(&b, "; %s, %s", e.terraform, e.goVersion)
+	if e.commit != "" {
+		fmt.Fprintf(&b, ", commit `%s`", e.commit)
+	}
+	fmt.Fprintf(&b, ". Load average (1, 5, 15 min) %s at the start, %s at the end; the run took %s.\n\n",
+		e.loadStart, r.loadEnd, r.finished.Sub(r.started).Round(time.Second))
+	b.WriteString("Each scenario runs against its own alien-local process on loopback with a fresh SQLite database; " +
+		"Terraform runs with dev_overrides and its default parallelism (10). Times are wall-clock seconds of the whole " +
+		"`terraform` command. Requests per resource are the API requests of the no-change plan (from `/_local/stats`) " +
+		"divided by N. Provider peak RSS is the largest provider process of the scenario's commands.\n\n")
+
+	b.WriteString("## Targets\n\n| target | measured | |\n| --- | --- | --- |\n")
+	for _, t := range r.targets() {
+		verdict := "not measured"
+		if t.known {
+			verdict = "not met"
+			if t.met {
+				verdict = "met"
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", t.what, t.measured, verdict)
+	}
+	b.WriteString("\n")
+
+	if len(r.scale) > 0 {
+		b.WriteString("## Scale\n\n")
+		if chart != "" {
+			fmt.Fprintf(&b, "![Wall time of apply, no-change plan and destroy against N](%s)\n\n", chart)
+		}
+		for _, lat := range r.opts.latencies {
+			if lat == 0 {
+				b.WriteString("### No added latency\n\n")
+			} else {
+				fmt.Fprintf(&b, "### %s of added latency per request\n\n", lat)
+			}
+			b.WriteString("| resources | N | apply | no-change plan | destroy | apply ÷ baseline | plan ÷ baseline | destroy ÷ baseline | plan requests | requests per resource | provider peak RSS |\n")
+			b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+			for _, n := range r.opts.ns {
+				base, haveBase := r.find(kindBaseline, n, lat)
+				for _, kind := range scaleKinds {
+					var row *scaleRow
+					for i := range r.scale {
+						if s := r.scale[i]; s.kind == kind && s.n == n && s.latency == lat {
+							row = &r.scale[i]
+						}
+					}
+					if row == nil {
+						continue
+					}
+					if row.err != "" {
+						fmt.Fprintf(&b, "| `%s` | %d | failed: %s | | | | | | | | |\n", kind, n, strings.ReplaceAll(row.err, "|", "\\|"))
+						continue
+					}
+					ratio := func(v, base time.Duration) string {
+						if !haveBase || kind == kindBaseline || base <= 0 {
+							return "—"
+						}
+						return fmt.Sprintf("%.2f×", v.Seconds()/base.Seconds())
+					}
+					reqs, per, rss := "—", "—", "—"
+					if kind != kindBaseline {
+						reqs, per, rss = fmt.Sprint(row.requests), fmt.Sprintf("%.3f", row.reqPerResource()), mib(row.peakKiB)
+					}
+					fmt.Fprintf(&b, "| `%s` | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+						kind, n, secs(row.apply), secs(row.plan), secs(row.destroy),
+						ratio(row.apply, base.apply), ratio(row.plan, base.plan), ratio(row.destroy, base.destroy),
+						reqs, per, rss)
+				}
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("Requests of the no-change plans, per route:\n\n")
+		for _, row := range r.scale {
+			if row.kind == kindBaseline || row.err != "" {
+				continue
+			}
+			fmt.Fprintf(&b, "- `%s`, N = %d, latency %s: %s\n", row.kind, row.n, latencyName(row.latency), routes(row.byRoute))
+		}
+		b.WriteString("\n")
+	}
+
+	if len(r.converge) > 0 {
+		fmt.Fprintf(&b, "## Convergence under faults\n\n%.0f%% of requests answered 503, %.0f%% answered 429 with `Retry-After`, "+
+			"%.0f%% processed and committed but their answer dropped (seed %d); the provider block sets `max_retries = 15` and "+
+			"`retry_wait_max = \"5s\"`. The check runs through a fault-free alien-local on the same database: every live "+
+			"object of the configuration must be declared and in state, exactly once; every token in state must "+
+			"authenticate (`GET /me`) and every OAuth client secret must get an access token.\n\n",
+			faultFailRate*100, faultRateLimitRate*100, faultDropRate*100, r.opts.seed)
+		b.WriteString("| scenario | resources | apply | faults injected | requests | duplicates | orphans | missing | second plan | tokens working | OAuth secrets working |\n")
+		b.WriteString("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n")
+		for _, c := range r.converge {
+			if c.check == nil {
+				fmt.Fprintf(&b, "| %s | %d | failed: %s | | | | | | | | |\n", c.name, c.resources, strings.ReplaceAll(c.err, "|", "\\|"))
+				continue
+			}
+			k := c.check
+			plan := "empty"
+			if !c.planEmpty {
+				plan = "NOT empty"
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %d | %d | %d | %d | %s | %d/%d | %d/%d |\n",
+				c.name, c.resources, secs(c.apply+c.rerun), faultsText(c.faults), c.requests, k.duplicates, k.orphans, k.missing,
+				plan, k.tokensOK, k.tokens, k.secretsOK, k.secrets)
+		}
+		b.WriteString("\n")
+		for _, c := range r.converge {
+			if i := c.interrupted; i != nil {
+				fmt.Fprintf(&b, "Interrupted apply: SIGINT %s after the start (%d creations answered by then); terraform "+
+					"exited %d %s later with %d resources in state and %d live objects outside it; the second apply took %s.\n\n",
+					secs(i.after), i.createdAt, i.exit, secs(i.toExit), i.inState, i.orphans, secs(c.rerun))
+			}
+			if len(c.missing) > 0 {
+				fmt.Fprintf(&b, "Not in this run (the provider lacks them; their share went to `alien_member`): %s.\n\n", strings.Join(c.missing, ", "))
+			}
+			if c.err != "" && c.check != nil {
+				fmt.Fprintf(&b, "**%s failed:** %s\n\n", c.name, c.err)
+			}
+		}
+	}
+
+	if len(r.load) > 0 {
+		b.WriteString("## Throughput of alien-local\n\nAuthenticated reads from the bench's load generator (Go, keep-alive " +
+			"connections, a fixed number of workers for a fixed time, loopback only) against a fresh alien-local holding " +
+			"200 service accounts; the generator and the server share the machine.\n\n")
+		b.WriteString("| read | workers | duration | requests | req/s | p50 | p99 | errors |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, l := range r.load {
+			fmt.Fprintf(&b, "| `%s` | %d | %s | %d | %.0f | %s | %s | %d |\n", l.name, l.concurrency, secs(l.duration), l.requests,
+				l.perSecond(), ms(l.p50), ms(l.p99), l.errors)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("Run it again with `make bench` (`BENCH_LARGE=1 make bench` adds N = 3,000).\n")
+	return b.String()
+}
+
+// ms formats a duration in milliseconds.
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+// routes formats per-route counts, largest first.
+func routes(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	type kv struct {
+		k string
+		v int
+	}
+	var all []kv
+	for k, v := range m {
+		all = append(all, kv{k, v})
+	}
+	for i := 1; i < len(all); i++ {
+		for j := i; j > 0 && (all[j].v > all[j-1].v || (all[j].v == all[j-1].v && all[j].k < all[j-1].k)); j-- {
+			all[j], all[j-1] = all[j-1], all[j]
+		}
+	}
+	parts := make([]string, len(all))
+	for i, e := range all {
+		parts[i] = fmt.Sprintf("`%s` %d", e.k, e.v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// faultsText formats the injected faults.
+func faultsText(f map[string]int) string {
+	var parts []string
+	for _, k := range []string{"unavailable", "rate_limited", "dropped"} {
+		if f[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", f[k], map[string]string{"unavailable": "503", "rate_limited": "429", "dropped": "dropped"}[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}

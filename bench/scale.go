@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+)
+
+// Kinds of the scale scenarios.
+const (
+	kindBaseline = "terraform_data"
+	kindMember   = "alien_member"
+	kindToken    = "alien_api_token"
+)
+
+// scaleKinds is the order the kinds run in (and are shown in).
+var scaleKinds = []string{kindBaseline, kindMember, kindToken}
+
+// serviceAccountsForTokens is how many service accounts the token scenario's tokens belong to
+// (created through the API beforehand, so the configuration holds exactly N resources).
+const serviceAccountsForTokens = 10
+
+// scaleRow is one scenario's measurements.
+type scaleRow struct {
+	kind      string
+	n         int
+	latency   time.Duration
+	apply     time.Duration
+	plan      time.Duration
+	destroy   time.Duration
+	requests  int            // API requests of the no-change plan
+	byRoute   map[string]int // the same, per route
+	peakKiB   int64          // the provider's peak resident memory over the three commands
+	planEmpty bool
+	err       string
+}
+
+// reqPerResource is the no-change plan's API requests per resource.
+func (r scaleRow) reqPerResource() float64 { return float64(r.requests) / float64(r.n) }
+
+// scale runs every scale scenario: per latency, per N, the baseline then the provider's kinds,
+// each against a fresh alien-local and database.
+func (b *bench) scale(ctx context.Context) error {
+	total := len(b.opts.latencies) * len(b.opts.ns) * len(scaleKinds)
+	i := 0
+	for _, lat := range b.opts.latencies {
+		for _, n := range b.opts.ns {
+			for _, kind := range scaleKinds {
+				i++
+				row, err := b.scaleOne(ctx, kind, n, lat)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if err != nil {
+					row.err = firstLine(err.Error())
+					b.progress("[%d/%d] %s N=%d latency=%s: FAILED: %v", i, total, kind, n, lat, err)
+				} else {
+					b.progress("[%d/%d] %s N=%d latency=%s: apply %s, plan %s (%d requests, %.3f per resource), destroy %s, provider peak %s",
+						i, total, kind, n, lat, secs(row.apply), secs(row.plan), row.requests, row.reqPerResource(),
+						secs(row.destroy), mib(row.peakKiB))
+				}
+				b.res.scale = append(b.res.scale, row)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Duration) (row scaleRow, err error) {
+	row = scaleRow{kind: kind, n: n, latency: lat}
+	dir := filepath.Join(b.work, "scale", fmt.Sprintf("%s-%d-%s", kind, n, lat))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return row, err
+	}
+	var srv *server
+	if kind != kindBaseline {
+		var flags []string
+		if lat > 0 {
+			flags = append(flags, "--latency", lat.String())
+		}
+		srv, err = b.startServer(ctx, dir, filepath.Join(dir, "alien.db"), "", flags...)
+		if err != nil {
+			return row, err
+		}
+		defer srv.stop()
+	}
+	config, err := scaleConfig(ctx, kind, n, srv)
+	if err != nil {
+		return row, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		return row, err
+	}
+
+	apply, err := b.terraform(ctx, dir, srv, "apply", nil, "apply", "-auto-approve")
+	if err != nil {
+		return row, err
+	}
+	row.apply, row.peakKiB = apply.elapsed, apply.peakKiB
+	if srv != nil {
+		if _, _, _, err := srv.requests(ctx); err != nil { // reset
+			return row, err
+		}
+	}
+	plan, err := b.terraform(ctx, dir, srv, "plan", []int{2}, "plan", "-detailed-exitcode")
+	if err != nil {
+		return row, err
+	}
+	row.plan, row.planEmpty = plan.elapsed, plan.exit == 0
+	row.peakKiB = max(row.peakKiB, plan.peakKiB)
+	if srv != nil {
+		if row.requests, row.byRoute, _, err = srv.requests(ctx); err != nil {
+			return row, err
+		}
+	}
+	if !row.planEmpty {
+		return row, fmt.Errorf("the no-change plan is not empty (see %s)", plan.log)
+	}
+	destroy, err := b.terraform(ctx, dir, srv, "destroy", nil, "destroy", "-auto-approve")
+	if err != nil {
+		return row, err
+	}
+	row.destroy = destroy.elapsed
+	row.peakKiB = max(row.peakKiB, destroy.peakKiB)
+	return row, nil
+}
+
+// scaleConfig is the configuration of N resources of a kind. The token scenario's service
+// accounts are created through srv's API first.
+func scaleConfig(ctx context.Context, kind string, n int, srv *server) (string, error) {
+	var sb strings.Builder
+	if kind != kindBaseline {
+		sb.WriteString(providerBlock(""))
+	}
+	switch kind {
+	case kindBaseline:
+		fmt.Fprintf(&sb, `resource "terraform_data" "r" {
+  count = %d
+  input = "bench-${count.index}"
+}
+`, n)
+	case kindMember:
+		fmt.Fprintf(&sb, `resource "alien_member" "r" {
+  count = %d
+  email = "bench-member-${count.index}@example.com"
+  role  = "viewer"
+}
+`, n)
+	case kindToken:
+		ids := make([]string, 0, serviceAccountsForTokens)
+		for i := range serviceAccountsForTokens {
+			sa, err := srv.verifier.ServiceAccounts.Create(ctx, client.ServiceAccountCreateOptions{
+				Email: fmt.Sprintf("bench-robot-%d@example.com", i), Description: "alien-bench token owner",
+			})
+			if err != nil {
+				return "", fmt.Errorf("creating the token scenario's service accounts: %w", err)
+			}
+			ids = append(ids, fmt.Sprintf("%q", sa.ID))
+		}
+		fmt.Fprintf(&sb, `locals {
+  service_accounts = [%s]
+}
+
+resource "alien_api_token" "r" {
+  count              = %d
+  name               = "bench-token-${count.index}"
+  expires_in         = "never"
+  service_account_id = local.service_accounts[count.index %% length(local.service_accounts)]
+  scope              = count.index %% 2 == 0 ? "read" : "read_write"
+}
+`, strings.Join(ids, ", "), n)
+	default:
+		return "", fmt.Errorf("unknown kind %q", kind)
+	}
+	return sb.String(), nil
+}
+
+// providerBlock is the terraform block and the provider block (endpoint and token come from the
+// environment); extra goes inside the provider block.
+func providerBlock(extra string) string {
+	return `terraform {
+  required_providers {
+    alien = {
+      source = "alien-intelligence/alien"
+    }
+  }
+}
+
+provider "alien" {
+` + extra + `}
+
+`
+}
+
+// secs formats a duration in seconds with two decimals.
+func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
+
+// mib formats KiB as MiB.
+func mib(kib int64) string {
+	if kib == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+}
+
+// firstLine is the first line of s.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

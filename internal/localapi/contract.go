@@ -70,6 +70,7 @@ type captureWriter struct {
 	body   bytes.Buffer
 }
 
+// WriteHeader records the status and passes it on.
 func (w *captureWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -77,6 +78,7 @@ func (w *captureWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write keeps a copy of the body and passes it on.
 func (w *captureWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -85,6 +87,7 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection.
 func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (cc *contractChecker) wrap(next http.Handler) http.Handler {

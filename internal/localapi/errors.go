@@ -33,6 +33,7 @@ type apiError struct {
 	Field   string
 }
 
+// Error formats the error for logs.
 func (e *apiError) Error() string {
 	if e.Field != "" {
 		return fmt.Sprintf("%s (%d): %s: %s", e.Code, e.Status, e.Field, e.Message)

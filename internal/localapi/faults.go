@@ -95,6 +95,11 @@ type discardWriter struct {
 	body   bytes.Buffer
 }
 
-func (d *discardWriter) Header() http.Header         { return d.header }
-func (d *discardWriter) WriteHeader(int)             {}
+// Header is the swallowed answer's header.
+func (d *discardWriter) Header() http.Header { return d.header }
+
+// WriteHeader does nothing.
+func (d *discardWriter) WriteHeader(int) {}
+
+// Write swallows the body.
 func (d *discardWriter) Write(b []byte) (int, error) { return d.body.Write(b) }

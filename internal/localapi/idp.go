@@ -40,6 +40,8 @@ var ErrNoAccount = errors.New("identity provider: no such account")
 // recommendation). Hashes carry their own count, so changing it keeps old hashes valid.
 var pbkdf2Iterations = 600_000
 
+var _ IdentityProvider = (*embeddedIdP)(nil)
+
 // embeddedIdP is the embedded IdentityProvider: accounts in the database's idp_accounts table,
 // passwords hashed with PBKDF2-SHA256 (crypto/pbkdf2) and a random 16-byte salt.
 type embeddedIdP struct {
@@ -47,6 +49,7 @@ type embeddedIdP struct {
 	clock clock.Clock
 }
 
+// CreateUser implements IdentityProvider.
 func (p *embeddedIdP) CreateUser(ctx context.Context, id, email string) error {
 	return p.db.Write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.GetIdPAccount(id); err == nil {
@@ -68,13 +71,17 @@ func (p *embeddedIdP) setDisabled(ctx context.Context, id string, disabled bool)
 	})
 }
 
+// LockUser implements IdentityProvider.
 func (p *embeddedIdP) LockUser(ctx context.Context, id string) error {
 	return p.setDisabled(ctx, id, true)
 }
+
+// UnlockUser implements IdentityProvider.
 func (p *embeddedIdP) UnlockUser(ctx context.Context, id string) error {
 	return p.setDisabled(ctx, id, false)
 }
 
+// SetPassword implements IdentityProvider.
 func (p *embeddedIdP) SetPassword(ctx context.Context, id, password string) error {
 	hash, err := hashPassword(password)
 	if err != nil {
@@ -89,6 +96,8 @@ func (p *embeddedIdP) SetPassword(ctx context.Context, id, password string) erro
 	})
 }
 
+// CheckPassword implements IdentityProvider: a disabled account, or one without a password,
+// never matches.
 func (p *embeddedIdP) CheckPassword(ctx context.Context, id, password string) (bool, error) {
 	var acct *store.IdPAccount
 	err := p.db.Read(ctx, func(tx *store.Tx) error {
@@ -110,6 +119,7 @@ func (p *embeddedIdP) CheckPassword(ctx context.Context, id, password string) (b
 	return ok && !acct.Disabled, err
 }
 
+// DeleteUser implements IdentityProvider.
 func (p *embeddedIdP) DeleteUser(ctx context.Context, id string) error {
 	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIdPAccount(id) })
 }

@@ -27,6 +27,8 @@ type Mailer interface {
 	Send(ctx context.Context, e Email) error
 }
 
+var _ Mailer = (*outboxMailer)(nil)
+
 // outboxMailer is the embedded Mailer: it keeps every email in the database's outbox (read at
 // GET /_local/outbox) and, when print is set, also writes it there.
 type outboxMailer struct {
@@ -35,6 +37,7 @@ type outboxMailer struct {
 	mu    sync.Mutex // serialises printing
 }
 
+// Send implements Mailer.
 func (m *outboxMailer) Send(ctx context.Context, e Email) error {
 	row := &store.Email{ID: store.NewID("eml"), Kind: e.Kind, To: e.To, Subject: e.Subject, Body: e.Body, Link: e.Link, SentAt: e.SentAt}
 	if err := m.db.Write(ctx, func(tx *store.Tx) error { return tx.InsertEmail(row) }); err != nil {

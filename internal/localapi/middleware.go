@@ -113,6 +113,7 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader records the status and passes it on.
 func (w *statusRecorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
@@ -120,6 +121,7 @@ func (w *statusRecorder) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Write passes the body on (a 200 if no status was written).
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -144,4 +147,36 @@ func (c attributeChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPl
 		return
 	}
 	resp.Error = fmt.Errorf("%s: no change planned", c.addr)
+}
+
+// testCheckPart2aResourceModel checks that a resource's schema is valid and that its model struct
+// matches it attribute for attribute, without an API.
+func testCheckPart2aResourceModel(t *testing.T, r resource.Resource, model any) {
+	t.Helper()
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Errorf("the schema of %T is invalid: %v", r, diags)
+	}
+	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, model); diags.HasError() {
+		t.Errorf("the model %T does not match the schema: %v", model, diags)
+	}
+}
+
+// testPart2aState is the state (or, with Raw copied, the plan) of resource r holding model.
+func testPart2aState(t *testing.T, r resource.Resource, model any) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, model); diags.HasError() {
+		t.Fatalf("setting %T: %v", model, diags)
+	}
+	return state
 }

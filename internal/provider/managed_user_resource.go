@@ -175,7 +175,7 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 }
 
 // managedUserNamePattern is a name the API accepts: not blank, on one line, no control character.
-var managedUserNamePattern = regexp.MustCompile(`^[^\p{Cc}]*\S[^\p{Cc}]*$`)
+var managedUserNamePattern = regexp.MustCompile(`^[^\p{Cc}]*[^\p{Cc}\s][^\p{Cc}]*$`)
 
 // managedUserNameValidators check a first or last name at plan time.
 func managedUserNameValidators() []validator.String {

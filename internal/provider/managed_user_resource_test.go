@@ -8,6 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -373,4 +379,95 @@ func TestAccManagedUser_emailTaken(t *testing.T) {
 				id + `.*terraform\s+import\s+alien_managed_user.<name>\s+` + id + `.*set\s+.active\s+=\s+true.\s+to\s+reactivate`),
 		}},
 	})
+}
+
+func TestManagedUserNamePattern(t *testing.T) {
+	for _, name := range []string{"Jane", "Mary Ann", "O'Brien", "Jean-Luc", "José", " Jane "} {
+		if !managedUserNamePattern.MatchString(name) {
+			t.Errorf("%q is refused, want accepted", name)
+		}
+	}
+	for _, name := range []string{"", "   ", "Jane\nMary", "Jane\tMary", "Jane\r", "\u0007"} {
+		if managedUserNamePattern.MatchString(name) {
+			t.Errorf("%q is accepted, want refused", name)
+		}
+	}
+}
+
+func TestManagedUserUpdateRules(t *testing.T) {
+	base := managedUserResourceModel{
+		FirstName: types.StringValue("Jane"), LastName: types.StringValue("Doe"),
+		PasswordResetTrigger: types.StringValue("1"),
+	}
+	with := func(f func(*managedUserResourceModel)) managedUserResourceModel {
+		m := base
+		f(&m)
+		return m
+	}
+
+	for _, tc := range []struct {
+		name        string
+		plan, state managedUserResourceModel
+		want        bool
+	}{
+		{name: "unchanged", plan: base, state: base, want: false},
+		{name: "changed", plan: with(func(m *managedUserResourceModel) { m.PasswordResetTrigger = types.StringValue("2") }), state: base, want: true},
+		{name: "first set", plan: base, state: with(func(m *managedUserResourceModel) { m.PasswordResetTrigger = types.StringNull() }), want: true},
+		{name: "removed", plan: with(func(m *managedUserResourceModel) { m.PasswordResetTrigger = types.StringNull() }), state: base, want: false},
+	} {
+		if got := sendsPasswordReset(tc.plan, tc.state); got != tc.want {
+			t.Errorf("%s: sendsPasswordReset = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	if _, ok := managedUserUpdateOptions(base, base); ok {
+		t.Error("unchanged names: want no update")
+	}
+	opts, ok := managedUserUpdateOptions(with(func(m *managedUserResourceModel) { m.LastName = types.StringValue("Smith") }), base)
+	if !ok || opts.FirstName != nil || opts.LastName == nil || *opts.LastName != "Smith" {
+		t.Errorf("last name changed: got %+v, %v; want only last_name Smith", opts, ok)
+	}
+}
+
+func TestManagedUserModifyPlan(t *testing.T) {
+	ctx := context.Background()
+	r := NewManagedUserResource().(*managedUserResource)
+	model := func(active bool, trigger string) *managedUserResourceModel {
+		return &managedUserResourceModel{
+			ID: types.StringValue("mu_x"), Email: types.StringValue("jane@example.com"),
+			FirstName: types.StringValue("Jane"), LastName: types.StringValue("Doe"), Active: types.BoolValue(active),
+			PasswordResetTrigger: types.StringValue(trigger), Status: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+			LockedAt: types.StringUnknown(), PasswordSet: types.BoolUnknown(),
+		}
+	}
+	for _, tc := range []struct {
+		name        string
+		state, plan *managedUserResourceModel
+		wantError   bool
+	}{
+		{name: "reset while active", state: model(true, "1"), plan: model(true, "2")},
+		{name: "reset while deactivating", state: model(true, "1"), plan: model(false, "2"), wantError: true},
+		{name: "reset of a locked user staying locked", state: model(false, "1"), plan: model(false, "2"), wantError: true},
+		{name: "reset with reactivation", state: model(false, "1"), plan: model(true, "2")},
+		{name: "deactivation alone", state: model(true, "1"), plan: model(false, "1")},
+		{name: "create", plan: model(false, "2")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := testPart2aState(t, r, tc.plan)
+			state := tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
+			if tc.state != nil {
+				state = testPart2aState(t, r, tc.state)
+			}
+			resp := &fwresource.ModifyPlanResponse{Plan: tfsdk.Plan(plan)}
+			r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{Plan: tfsdk.Plan(plan), State: state}, resp)
+			if resp.Diagnostics.HasError() != tc.wantError {
+				t.Fatalf("diagnostics %v, want error: %v", resp.Diagnostics, tc.wantError)
+			}
+			if tc.wantError {
+				if d, ok := resp.Diagnostics.Errors()[0].(diag.DiagnosticWithPath); !ok || !d.Path().Equal(path.Root("password_reset_trigger")) {
+					t.Errorf("the error is not at password_reset_trigger: %v", resp.Diagnostics)
+				}
+			}
+		})
+	}
 }

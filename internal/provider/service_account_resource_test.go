@@ -4,9 +4,16 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -432,3 +439,169 @@ func TestAccServiceAccount_emailTaken(t *testing.T) {
 		},
 	})
 }
+
+func TestPart2aModels(t *testing.T) {
+	testCheckPart2aResourceModel(t, NewServiceAccountResource(), &serviceAccountResourceModel{})
+	testCheckPart2aResourceModel(t, NewManagedUserResource(), &managedUserResourceModel{})
+	testCheckDataSourceModel(t, NewServiceAccountsDataSource(), &serviceAccountsDataSourceModel{})
+	testCheckDataSourceModel(t, NewManagedUsersDataSource(), &managedUsersDataSourceModel{})
+}
+
+func TestOrgUserEmailPattern(t *testing.T) {
+	for _, email := range []string{
+		"pipeline-bot@yourcompany.com", "Jane.Doe+tag@Example.COM", "a@b.co", "o'brien@example.ie",
+		"jöhn@exämple.de", "x_y{z}@sub.domain-1.example.org",
+	} {
+		if !orgUserEmailPattern.MatchString(email) {
+			t.Errorf("%q is refused, want accepted", email)
+		}
+	}
+	for _, email := range []string{
+		"", "not-an-email", "bot@localhost", "Bot <bot@example.com>", "a b@example.com", "a..b@example.com",
+		".a@example.com", "a.@example.com", "a@-example.com", "a@example-.com", "a@example..com", `"q"@example.com`,
+		"a@b@example.com", "a@example.com.", "a@exa_mple.com", "a@example.com\n",
+	} {
+		if orgUserEmailPattern.MatchString(email) {
+			t.Errorf("%q is accepted, want refused", email)
+		}
+	}
+}
+
+func TestOrgUserEmail(t *testing.T) {
+	for _, tc := range []struct {
+		api   string
+		prior types.String
+		want  string
+	}{
+		{api: "bot@example.com", prior: types.StringValue("Bot@Example.COM"), want: "Bot@Example.COM"},
+		{api: "Bot@Example.COM", prior: types.StringValue("bot@example.com"), want: "bot@example.com"},
+		{api: "bot@example.com", prior: types.StringValue("other@example.com"), want: "bot@example.com"},
+		{api: "Bot@Example.COM", prior: types.StringNull(), want: "Bot@Example.COM"},
+		{api: "Bot@Example.COM", prior: types.StringUnknown(), want: "Bot@Example.COM"},
+	} {
+		if got := orgUserEmail(tc.api, tc.prior); got.ValueString() != tc.want {
+			t.Errorf("orgUserEmail(%q, %s) = %s, want %q", tc.api, tc.prior, got, tc.want)
+		}
+	}
+}
+
+func TestOrgUserLess(t *testing.T) {
+	type user struct{ email, id string }
+	users := []user{{"c@x.io", "sa_1"}, {"B@x.io", "sa_2"}, {"a@x.io", "sa_3"}, {"b@x.io", "sa_4"}}
+	sort.Slice(users, func(i, j int) bool {
+		return orgUserLess(users[i].email, users[i].id, users[j].email, users[j].id)
+	})
+	got := fmt.Sprint(users)
+	if want := "[{a@x.io sa_3} {B@x.io sa_2} {b@x.io sa_4} {c@x.io sa_1}]"; got != want {
+		t.Errorf("sorted %s, want %s", got, want)
+	}
+}
+
+func TestOrgUserImportIDOK(t *testing.T) {
+	for _, tc := range []struct {
+		kind, id string
+		wantOK   bool
+		wantText string
+	}{
+		{kind: orgUserKindServiceAccount, id: "sa_abc", wantOK: true},
+		{kind: orgUserKindServiceAccount, id: "mu_abc", wantText: "import it as alien_managed_user"},
+		{kind: orgUserKindManagedUser, id: "mu_abc", wantOK: true},
+		{kind: orgUserKindManagedUser, id: "sa_abc", wantText: "import it as alien_service_account"},
+		{kind: orgUserKindManagedUser, id: " ", wantText: "The import id is empty"},
+	} {
+		var diags diag.Diagnostics
+		ok := orgUserImportIDOK(&diags, tc.kind, tc.id)
+		if ok != tc.wantOK || ok == diags.HasError() {
+			t.Errorf("%s %q: ok %v, diagnostics %v; want ok %v", tc.kind, tc.id, ok, diags, tc.wantOK)
+			continue
+		}
+		if !ok && !strings.Contains(diags.Errors()[0].Detail(), tc.wantText) {
+			t.Errorf("%s %q: %q lacks %q", tc.kind, tc.id, diags.Errors()[0].Detail(), tc.wantText)
+		}
+	}
+}
+
+func TestOrgUserEmailRequiresReplace(t *testing.T) {
+	ctx := context.Background()
+	nonNull := tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})
+	for _, tc := range []struct {
+		state, plan types.String
+		want        bool
+	}{
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("Bot@Example.com"), want: false},
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot2@example.com"), want: true},
+		{state: types.StringValue("bot@example.com"), plan: types.StringUnknown(), want: true},
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot@example.com"), want: false},
+	} {
+		req := planmodifier.StringRequest{
+			State: tfsdk.State{Raw: nonNull}, Plan: tfsdk.Plan{Raw: nonNull},
+			StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan,
+		}
+		resp := &planmodifier.StringResponse{PlanValue: tc.plan}
+		orgUserEmailRequiresReplace().PlanModifyString(ctx, req, resp)
+		if resp.RequiresReplace != tc.want || resp.Diagnostics.HasError() {
+			t.Errorf("%s -> %s: replace %v (%v), want %v", tc.state, tc.plan, resp.RequiresReplace, resp.Diagnostics, tc.want)
+		}
+	}
+}
+
+func TestOrgUserStatusAndLockedAtFromActive(t *testing.T) {
+	ctx := context.Background()
+	r := NewServiceAccountResource()
+	const lockedAt = "2026-01-02T03:04:05Z"
+	model := func(active types.Bool, locked types.String) serviceAccountResourceModel {
+		return serviceAccountResourceModel{
+			ID: types.StringValue("sa_x"), Email: types.StringValue("bot@example.com"), Description: types.StringValue(""),
+			Active: active, Status: types.StringUnknown(), CreatedAt: types.StringValue(lockedAt), LockedAt: locked,
+		}
+	}
+	for _, tc := range []struct {
+		name         string
+		state        *serviceAccountResourceModel
+		planActive   types.Bool
+		wantStatus   types.String
+		wantLockedAt types.String
+	}{
+		{name: "create active", planActive: types.BoolValue(true),
+			wantStatus: types.StringValue("active"), wantLockedAt: types.StringNull()},
+		{name: "create deactivated", planActive: types.BoolValue(false),
+			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringUnknown()},
+		{name: "deactivate", state: part2aPtr(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolValue(false),
+			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringUnknown()},
+		{name: "stays deactivated", state: part2aPtr(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(false),
+			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringValue(lockedAt)},
+		{name: "reactivate", state: part2aPtr(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(true),
+			wantStatus: types.StringValue("active"), wantLockedAt: types.StringNull()},
+		{name: "active unknown", state: part2aPtr(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolUnknown(),
+			wantStatus: types.StringUnknown(), wantLockedAt: types.StringUnknown()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := tfsdk.Plan(testPart2aState(t, r, part2aPtr(model(tc.planActive, types.StringUnknown()))))
+			state := tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
+			stateLockedAt := types.StringNull()
+			if tc.state != nil {
+				state = testPart2aState(t, r, tc.state)
+				stateLockedAt = tc.state.LockedAt
+			}
+
+			statusResp := &planmodifier.StringResponse{PlanValue: types.StringUnknown()}
+			orgUserStatusFromActive().PlanModifyString(ctx, planmodifier.StringRequest{
+				Path: path.Root("status"), Plan: plan, State: state, PlanValue: types.StringUnknown(),
+			}, statusResp)
+			if !statusResp.PlanValue.Equal(tc.wantStatus) || statusResp.Diagnostics.HasError() {
+				t.Errorf("status planned %s (%v), want %s", statusResp.PlanValue, statusResp.Diagnostics, tc.wantStatus)
+			}
+
+			lockedResp := &planmodifier.StringResponse{PlanValue: types.StringUnknown()}
+			orgUserLockedAtFromActive().PlanModifyString(ctx, planmodifier.StringRequest{
+				Path: path.Root("locked_at"), Plan: plan, State: state, PlanValue: types.StringUnknown(), StateValue: stateLockedAt,
+			}, lockedResp)
+			if !lockedResp.PlanValue.Equal(tc.wantLockedAt) || lockedResp.Diagnostics.HasError() {
+				t.Errorf("locked_at planned %s (%v), want %s", lockedResp.PlanValue, lockedResp.Diagnostics, tc.wantLockedAt)
+			}
+		})
+	}
+}
+
+// part2aPtr returns a pointer to a copy of v.
+func part2aPtr[T any](v T) *T { return &v }

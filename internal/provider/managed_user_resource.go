@@ -141,7 +141,7 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"password_reset_trigger": schema.StringAttribute{
 				MarkdownDescription: "Any string; changing it to a new value sends the password-reset email again, in " +
-					"place (for a user who lost the first email, forgot their password, or must rotate it). Setting " +
+					"place (for a user who lost the first email or forgot their password). Setting " +
 					"it on creation sends nothing more: creation always sends one email. Removing it sends nothing. " +
 					"It is not sent to a deactivated user: the plan fails unless `active` is `true`. The platform " +
 					"does not store it, so it is not read back on import (and after an import, a value in the " +

@@ -304,7 +304,10 @@ func (t deferredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // Resources lists the managed resources. One line per resource, sorted by name.
 func (p *alienProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewInvitationResource,
 		NewManagedUserResource,
+		NewMemberResource,
+		NewOrganizationResource,
 		NewServiceAccountResource,
 	}
 }
@@ -314,6 +317,7 @@ func (p *alienProvider) DataSources(_ context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewCurrentIdentityDataSource,
 		NewManagedUsersDataSource,
+		NewMembersDataSource,
 		NewOrganizationDataSource,
 		NewServiceAccountsDataSource,
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,7 +22,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -549,4 +552,70 @@ provider "alien" {
   client_secret = "` + clientSecret + `"
 }
 `
+}
+
+// TestAccProvider_configurationKnownAfterApply configures a provider block with a token known only
+// after apply (a terraform_data output): what needs the API during plan (a data source) fails with
+// an error that says why, and a resource is planned without the API and created at apply, once
+// Terraform configures the provider again with the known token.
+func TestAccProvider_configurationKnownAfterApply(t *testing.T) {
+	c := testAccClient(t)
+	email := testAccRandomEmail("late-provider")
+	lateProvider := `
+resource "terraform_data" "token" {
+  input = "` + os.Getenv(envToken) + `"
+}
+
+provider "alien" {
+  alias = "late"
+  token = terraform_data.token.output
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			invs, err := c.Invitations.List(context.Background(), client.InvitationListOptions{Email: &email})
+			if err != nil {
+				return err
+			}
+			for _, inv := range invs {
+				if inv.Status != client.InvitationRevoked {
+					return fmt.Errorf("invitation %s is still %s after destroy", inv.ID, inv.Status)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: lateProvider + `
+data "alien_current_identity" "late" {
+  provider = alien.late
+}
+`,
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)Error reading current identity.*` +
+					testAccPhrase("this alien provider's configuration (token) is known only after apply, so it cannot call the API during plan")),
+			},
+			{
+				Config: lateProvider + `
+resource "alien_invitation" "late" {
+  provider = alien.late
+  email    = "` + email + `"
+  role     = "viewer"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("alien_invitation.late", plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("alien_invitation.late", tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					statecheck.ExpectKnownValue("alien_invitation.late", tfjsonpath.New("email"), knownvalue.StringExact(email)),
+				},
+			},
+		},
+	})
 }

@@ -1,0 +1,202 @@
+package provider
+
+// Acceptance-test helpers of alien_organization, alien_member, alien_invitation and alien_members.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+)
+
+// testAccAliasedProviderBlock is a provider block with an alias, authenticated with token.
+func testAccAliasedProviderBlock(alias, token string) string {
+	return fmt.Sprintf("provider \"alien\" {\n  alias = %q\n  token = %q\n}\n", alias, token)
+}
+
+// testAccInvite invites email as role through c, as someone outside Terraform would.
+func testAccInvite(t *testing.T, c *client.Client, email string, role client.Role) *client.Invitation {
+	t.Helper()
+	inv, err := c.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
+	if err != nil {
+		t.Fatalf("inviting %s: %v", email, err)
+	}
+	return inv
+}
+
+// testAccInviteAndAccept makes email a member with role through c: invited, then accepted through
+// the emailed link. The member is removed when the test ends.
+func testAccInviteAndAccept(t *testing.T, c *client.Client, email string, role client.Role) *client.Member {
+	t.Helper()
+	testAccInvite(t, c, email, role)
+	accepted := testAccAcceptInvitation(t, email)
+	t.Cleanup(func() {
+		if err := c.Members.Delete(context.Background(), accepted.Member.ID); err != nil && !isNotFound(err) {
+			t.Errorf("removing member %s: %v", accepted.Member.ID, err)
+		}
+	})
+	return &accepted.Member
+}
+
+// testAccCountInvitationEmails counts the invitation emails alien-local sent to email.
+func testAccCountInvitationEmails(t *testing.T, email string) int {
+	t.Helper()
+	n := 0
+	for _, e := range testAccOutbox(t, email) {
+		if e.Kind == "invitation" {
+			n++
+		}
+	}
+	return n
+}
+
+// testAccCheckInvitationEmails checks that alien-local sent want invitation emails to email.
+func testAccCheckInvitationEmails(t *testing.T, email string, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if n := testAccCountInvitationEmails(t, email); n != want {
+			return fmt.Errorf("%d invitation emails were sent to %s, want %d", n, email, want)
+		}
+		return nil
+	}
+}
+
+// testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
+// invited, as c sees the organization.
+func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_member" {
+				continue
+			}
+			email := rs.Primary.Attributes["email"]
+			p, err := lookupMemberPerson(context.Background(), c, email, "")
+			if err != nil {
+				return fmt.Errorf("looking up %s: %w", email, err)
+			}
+			if p.exists() {
+				return fmt.Errorf("%s is still %s after destroy", email, p.status())
+			}
+		}
+		return nil
+	}
+}
+
+// testAccExpectChange is a plan check: the resource at addr changes attribute from before to after
+// (nil: null; plancheck.ExpectUnknownValue checks unknown values).
+func testAccExpectChange(addr, attribute string, before, after any) plancheck.PlanCheck {
+	return part1ChangeCheck{addr: addr, attribute: attribute, before: before, after: after}
+}
+
+// part1ChangeCheck is the plan check testAccExpectChange returns.
+type part1ChangeCheck struct {
+	addr, attribute string
+	before, after   any
+}
+
+// CheckPlan checks the resource's change.
+func (c part1ChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		if got := before[c.attribute]; got != c.before {
+			resp.Error = fmt.Errorf("%s.%s is %v before the change, want %v", c.addr, c.attribute, got, c.before)
+			return
+		}
+		if got := after[c.attribute]; got != c.after {
+			resp.Error = fmt.Errorf("%s.%s is planned as %v, want %v", c.addr, c.attribute, got, c.after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("the plan has no change for %s", c.addr)
+}
+
+// testCheckPart1ResourceModel checks that a model struct matches a resource's schema attribute for
+// attribute (the framework refuses to set state from a struct that does not), without an API.
+func testCheckPart1ResourceModel(t *testing.T, r resource.Resource, model any) {
+	t.Helper()
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Errorf("the schema of %T is invalid: %v", r, diags)
+	}
+	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, model); diags.HasError() {
+		t.Errorf("the model %T does not match the schema: %v", model, diags)
+	}
+}
+
+// testAccConfigJoin joins configuration fragments.
+func testAccConfigJoin(parts ...string) string {
+	return strings.Join(parts, "\n")
+}
+
+// testAccBuiltProviderVersion is the version the built provider is installed as.
+const testAccBuiltProviderVersion = "0.0.1"
+
+// testAccBuiltProvider builds the provider binary and has Terraform install it from a local
+// filesystem mirror (nothing is downloaded), for the tests whose configuration holds several
+// alien provider blocks: in-process provider factories serve every provider block of a
+// configuration from one provider server, so the last block configured would answer for all of
+// them, while real Terraform runs one provider process per block. Use the answer as the
+// TestCase's ExternalProviders, without ProtoV6ProviderFactories. It sets TF_CLI_CONFIG_FILE, so
+// the test must not run in parallel (resource.Test). The provider process inherits ALIEN_ENDPOINT
+// and ALIEN_TOKEN from the tests' environment.
+func testAccBuiltProvider(t *testing.T) map[string]acc.ExternalProvider {
+	t.Helper()
+	testAccPreCheck(t)
+	dir := t.TempDir()
+	platform := runtime.GOOS + "_" + runtime.GOARCH
+	pluginDir := filepath.Join(dir, "mirror", "registry.terraform.io", "alien-intelligence", "alien",
+		testAccBuiltProviderVersion, platform)
+	binary := filepath.Join(pluginDir, "terraform-provider-alien_v"+testAccBuiltProviderVersion)
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	build := exec.Command(goTool, "build", "-o", binary, "github.com/alien-intelligence/terraform-provider-alien")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+
+	cliConfig := filepath.Join(dir, "terraform.rc")
+	rc := fmt.Sprintf(`disable_checkpoint = true
+provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/alien-intelligence/alien"]
+  }
+}
+`, filepath.Join(dir, "mirror"))
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
+	t.Setenv("CHECKPOINT_DISABLE", "1")
+	return map[string]acc.ExternalProvider{
+		"alien": {Source: "registry.terraform.io/alien-intelligence/alien", VersionConstraint: testAccBuiltProviderVersion},
+	}
+}
+
+// testAccPhrase is a regular expression matching phrase as Terraform prints it in an error,
+// where any space may have become a line break.
+func testAccPhrase(phrase string) string {
+	return strings.ReplaceAll(regexp.QuoteMeta(phrase), " ", `\s+`)
+}

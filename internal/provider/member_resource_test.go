@@ -1,0 +1,661 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+)
+
+func TestPart1ResourceModels(t *testing.T) {
+	testCheckPart1ResourceModel(t, NewMemberResource(), &memberModel{})
+	testCheckPart1ResourceModel(t, NewInvitationResource(), &invitationModel{})
+	testCheckPart1ResourceModel(t, NewOrganizationResource(), &organizationModel{})
+	testCheckDataSourceModel(t, NewMembersDataSource(), &membersDataSourceModel{})
+}
+
+func TestMemberPickInvitation(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	inv := func(id string, status client.InvitationStatus, sentDays int) *client.Invitation {
+		return &client.Invitation{ID: id, Status: status, SentAt: t0.AddDate(0, 0, sentDays)}
+	}
+	for _, tc := range []struct {
+		name string
+		invs []*client.Invitation
+		want string // "" for nil
+	}{
+		{"none", nil, ""},
+		{"one pending", []*client.Invitation{inv("a", client.InvitationPending, 0)}, "a"},
+		{"one expired", []*client.Invitation{inv("a", client.InvitationExpired, 0)}, "a"},
+		{"only revoked", []*client.Invitation{inv("a", client.InvitationRevoked, 0)}, ""},
+		{"accepted, member gone", []*client.Invitation{inv("a", client.InvitationAccepted, 0)}, ""},
+		{"pending beats a newer expired one", []*client.Invitation{
+			inv("a", client.InvitationPending, 5), inv("b", client.InvitationExpired, 1)}, "a"},
+		{"an older expired one resent is pending", []*client.Invitation{
+			inv("a", client.InvitationPending, 9), inv("b", client.InvitationExpired, 2)}, "a"},
+		{"expired, then revoked: gone", []*client.Invitation{
+			inv("a", client.InvitationExpired, 0), inv("b", client.InvitationRevoked, 1)}, ""},
+		{"revoked, then expired: the expired one", []*client.Invitation{
+			inv("a", client.InvitationRevoked, 0), inv("b", client.InvitationExpired, 1)}, "b"},
+		{"two pending: the last sent", []*client.Invitation{
+			inv("a", client.InvitationPending, 3), inv("b", client.InvitationPending, 1)}, "a"},
+		{"same sending time: the later created", []*client.Invitation{
+			inv("a", client.InvitationExpired, 1), inv("b", client.InvitationExpired, 1)}, "b"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := memberPickInvitation(tc.invs)
+			switch {
+			case tc.want == "" && got != nil:
+				t.Errorf("picked %s, want none", got.ID)
+			case tc.want != "" && (got == nil || got.ID != tc.want):
+				t.Errorf("picked %v, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMemberFromAPI(t *testing.T) {
+	joined := time.Date(2026, 2, 3, 4, 5, 6, 0, time.UTC)
+	active := memberFromAPI(memberPerson{member: &client.Member{
+		ID: "mem_1", UserID: "usr_1", Email: "jane@example.com", Role: client.RoleWriter, JoinedAt: joined,
+	}}, "Jane@Example.com")
+	want := memberModel{
+		ID: types.StringValue("mem_1"), Email: types.StringValue("Jane@Example.com"),
+		Role: types.StringValue("writer"), Status: types.StringValue("active"),
+		UserID: types.StringValue("usr_1"), JoinedAt: types.StringValue("2026-02-03T04:05:06Z"),
+		InvitationID: types.StringNull(), ExpiresAt: types.StringNull(),
+	}
+	if active != want {
+		t.Errorf("active member:\n got %+v\nwant %+v", active, want)
+	}
+
+	expired := memberFromAPI(memberPerson{invitation: &client.Invitation{
+		ID: "inv_1", Email: "joe@example.com", Role: client.RoleViewer, Status: client.InvitationExpired,
+		ExpiresAt: joined,
+	}}, "someone.else@example.com")
+	want = memberModel{
+		ID: types.StringValue("inv_1"), Email: types.StringValue("joe@example.com"),
+		Role: types.StringValue("viewer"), Status: types.StringValue("expired"),
+		UserID: types.StringNull(), JoinedAt: types.StringNull(),
+		InvitationID: types.StringValue("inv_1"), ExpiresAt: types.StringValue("2026-02-03T04:05:06Z"),
+	}
+	if expired != want {
+		t.Errorf("expired invitation:\n got %+v\nwant %+v", expired, want)
+	}
+}
+
+func TestMemberActiveOwnerLosesRole(t *testing.T) {
+	model := func(status, role string) memberModel {
+		return memberModel{Status: types.StringValue(status), Role: types.StringValue(role)}
+	}
+	owner := model("active", "owner")
+	writer := model("active", "writer")
+	unknownRole := memberModel{Role: types.StringUnknown()}
+	for _, tc := range []struct {
+		name  string
+		state memberModel
+		plan  *memberModel
+		want  bool
+	}{
+		{"owner removed", owner, nil, true},
+		{"owner demoted", owner, &writer, true},
+		{"owner stays owner", owner, &owner, false},
+		{"owner, role unknown", owner, &unknownRole, false},
+		{"writer removed", writer, nil, false},
+		{"invited owner removed", model("invited", "owner"), nil, false},
+		{"expired owner demoted", model("expired", "owner"), &writer, false},
+	} {
+		if got := memberActiveOwnerLosesRole(tc.state, tc.plan); got != tc.want {
+			t.Errorf("%s: got %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestMemberEmailPattern(t *testing.T) {
+	for _, ok := range []string{"jane@example.com", "Jane.Doe+tf@Sub.Example.co.uk", "a@b.io", "ünï@bücher.de", "x_y-z@e-x.com"} {
+		if !memberEmailPattern.MatchString(ok) {
+			t.Errorf("%q is refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "jane", "jane@", "@example.com", "jane@example", "jane doe@example.com",
+		"jane@@example.com", "jane@-example.com", "jane@example-.com", "jane@exa_mple.com", `"jane"@example.com`, "jane@example..com"} {
+		if memberEmailPattern.MatchString(bad) {
+			t.Errorf("%q is accepted", bad)
+		}
+	}
+}
+
+// testAccMemberConfig is an alien_member named test.
+func testAccMemberConfig(email, role string) string {
+	return fmt.Sprintf(`
+resource "alien_member" "test" {
+  email = %q
+  role  = %q
+}
+`, email, role)
+}
+
+const testAccMemberAddr = "alien_member.test"
+
+func TestAccMember_basic(t *testing.T) {
+	c := testAccClient(t)
+	testAccRequireLocal(t)
+	email := testAccRandomEmail("member-basic")
+	sameInvitation := statecheck.CompareValue(compare.ValuesSame())
+	idChanges := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPeopleGone(c),
+		Steps: []resource.TestStep{
+			{
+				// Invited.
+				Config: testAccMemberConfig(email, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^inv_`))),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(email)),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("role"), knownvalue.StringExact("viewer")),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("user_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("joined_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+					statecheck.CompareValuePairs(testAccMemberAddr, tfjsonpath.New("id"), testAccMemberAddr, tfjsonpath.New("invitation_id"), compare.ValuesSame()),
+					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("invitation_id")),
+					idChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
+				},
+				Check: testAccCheckInvitationEmails(t, email, 1),
+			},
+			{
+				// The role of the pending invitation changes in place; nothing is sent again.
+				Config: testAccMemberConfig(email, "writer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("role"), knownvalue.StringExact("writer")),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("invitation_id")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckInvitationEmails(t, email, 1),
+					func(*terraform.State) error {
+						invs, err := c.Invitations.List(context.Background(), client.InvitationListOptions{Email: &email})
+						if err != nil {
+							return err
+						}
+						if len(invs) != 1 || invs[0].Role != client.RoleWriter {
+							return fmt.Errorf("want one writer invitation for %s, got %+v", email, invs)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Imported by invitation id while invited.
+				ResourceName:      testAccMemberAddr,
+				ImportState:       true,
+				ImportStateIdFunc: testAccAttribute(testAccMemberAddr, "invitation_id"),
+				ImportStateVerify: true,
+			},
+			{
+				// Accepted outside Terraform: the refresh shows it, with no diff and no error.
+				PreConfig: func() { testAccAcceptInvitation(t, email) },
+				Config:    testAccMemberConfig(email, "writer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^mem_`))),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("role"), knownvalue.StringExact("writer")),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("user_id"), knownvalue.StringRegexp(regexp.MustCompile(`^usr_`))),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("joined_at"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("invitation_id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					idChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				// The member's role changes in place.
+				Config: testAccMemberConfig(email, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionUpdate),
+						// An active member's server-set values are known in the plan.
+						plancheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						plancheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^mem_`))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("role"), knownvalue.StringExact("viewer")),
+				},
+				Check: func(*terraform.State) error {
+					m, err := c.Members.ReadByEmail(context.Background(), email)
+					if err != nil {
+						return err
+					}
+					if m.Role != client.RoleViewer {
+						return fmt.Errorf("member %s is %s, want viewer", m.ID, m.Role)
+					}
+					return nil
+				},
+			},
+			{
+				// Imported by email, and by member id.
+				ResourceName:      testAccMemberAddr,
+				ImportState:       true,
+				ImportStateId:     email,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      testAccMemberAddr,
+				ImportState:       true,
+				ImportStateIdFunc: testAccAttribute(testAccMemberAddr, "id"),
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      testAccMemberAddr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: testAccAttribute(testAccMemberAddr, "id"),
+			},
+		},
+	})
+}
+
+// testAccAttribute answers an attribute of a resource in state, as an import id.
+func testAccAttribute(addr, attribute string) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return "", fmt.Errorf("%s is not in state", addr)
+		}
+		v := rs.Primary.Attributes[attribute]
+		if v == "" {
+			return "", fmt.Errorf("%s.%s is empty", addr, attribute)
+		}
+		return v, nil
+	}
+}
+
+func TestAccMember_validation(t *testing.T) {
+	for _, tc := range []struct {
+		name, email, role, errRe string
+	}{
+		{"bad email", "not-an-email", "viewer", `(?s)alien_member\.test.*Attribute email must be an email address`},
+		{"email without domain", "jane@localhost", "viewer", `(?s)Attribute email must be an email address`},
+		{"unknown role", "jane@example.com", "admin", `(?s)alien_member\.test.*Attribute role value must be one of:.*"viewer".*"writer".*"owner".*got:\s+"admin"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      testAccMemberConfig(tc.email, tc.role),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.errRe),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccMember_adopt creates alien_members for a person who is already a member (another role)
+// and one with a pending invitation: both are adopted, nobody is invited twice.
+func TestAccMember_adopt(t *testing.T) {
+	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
+	// one of which may move the clock and expire what it created.
+	t.Parallel()
+	c := testAccClient(t)
+	testAccRequireLocal(t)
+	memberEmail := testAccRandomEmail("member-adopt-active")
+	invitedEmail := testAccRandomEmail("member-adopt-invited")
+	existing := testAccInviteAndAccept(t, c, memberEmail, client.RoleViewer)
+	pending := testAccInvite(t, c, invitedEmail, client.RoleViewer)
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPeopleGone(c),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "alien_member" "active" {
+  email = %q
+  role  = "writer"
+}
+
+resource "alien_member" "invited" {
+  email = %q
+  role  = "writer"
+}
+`, memberEmail, invitedEmail),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("alien_member.active", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				statecheck.ExpectKnownValue("alien_member.active", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue("alien_member.active", tfjsonpath.New("role"), knownvalue.StringExact("writer")),
+				statecheck.ExpectKnownValue("alien_member.invited", tfjsonpath.New("id"), knownvalue.StringExact(pending.ID)),
+				statecheck.ExpectKnownValue("alien_member.invited", tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				statecheck.ExpectKnownValue("alien_member.invited", tfjsonpath.New("role"), knownvalue.StringExact("writer")),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				testAccCheckInvitationEmails(t, invitedEmail, 1),
+				func(*terraform.State) error {
+					m, err := c.Members.Read(context.Background(), existing.ID)
+					if err != nil {
+						return err
+					}
+					if m.Role != client.RoleWriter {
+						return fmt.Errorf("the adopted member is %s, want writer", m.Role)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// TestAccMember_disappears removes a member and revokes an invitation outside Terraform: the
+// next plan creates both again.
+func TestAccMember_disappears(t *testing.T) {
+	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
+	// one of which may move the clock and expire what it created.
+	t.Parallel()
+	c := testAccClient(t)
+	testAccRequireLocal(t)
+	activeEmail := testAccRandomEmail("member-gone-active")
+	invitedEmail := testAccRandomEmail("member-gone-invited")
+	testAccInviteAndAccept(t, c, activeEmail, client.RoleViewer)
+
+	config := fmt.Sprintf(`
+resource "alien_member" "active" {
+  email = %q
+  role  = "viewer"
+}
+
+resource "alien_member" "invited" {
+  email = %q
+  role  = "viewer"
+}
+`, activeEmail, invitedEmail)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPeopleGone(c),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				ctx := context.Background()
+				if err := c.Members.Delete(ctx, s.RootModule().Resources["alien_member.active"].Primary.ID); err != nil {
+					return err
+				}
+				return c.Invitations.Revoke(ctx, s.RootModule().Resources["alien_member.invited"].Primary.ID)
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("alien_member.active", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("alien_member.invited", plancheck.ResourceActionCreate),
+				},
+			},
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// TestAccMember_emailCase changes only the letter case of the email: an in-place update, not a
+// replacement, and state follows the configuration's spelling.
+func TestAccMember_emailCase(t *testing.T) {
+	c := testAccClient(t)
+	lower := testAccRandomEmail("member-case")
+	mixed := strings.ToUpper(lower[:1]) + lower[1:strings.Index(lower, "@")] + "@EXAMPLE.com"
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPeopleGone(c),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccMemberConfig(mixed, "viewer"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(mixed)),
+				},
+			},
+			{
+				Config: testAccMemberConfig(lower, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(lower)),
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+			{
+				// Another address replaces the member.
+				Config: testAccMemberConfig("other-"+lower, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionReplace)},
+				},
+				Check: func(*terraform.State) error {
+					p, err := lookupMemberPerson(context.Background(), c, lower, "")
+					if err != nil {
+						return err
+					}
+					if p.exists() {
+						return fmt.Errorf("the replaced person %s is still %s", lower, p.status())
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccMember_expiry lets an invitation expire (the clock moves 8 days): the plan shows an
+// in-place update, status "expired" -> "invited", and the apply sends it again. Not parallel: it
+// moves the clock every test shares.
+func TestAccMember_expiry(t *testing.T) {
+	c := testAccClient(t)
+	testAccRequireLocal(t)
+	email := testAccRandomEmail("member-expiry")
+	expiryChanges := statecheck.CompareValue(compare.ValuesDiffer())
+	sameInvitation := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckPeopleGone(c),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccMemberConfig(email, "viewer"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expiryChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("expires_at")),
+					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				PreConfig: func() { testAccAdvanceClock(t, 8*24*time.Hour) },
+				Config:    testAccMemberConfig(email, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccMemberAddr, plancheck.ResourceActionUpdate),
+						testAccExpectChange(testAccMemberAddr, "status", "expired", "invited"),
+						plancheck.ExpectUnknownValue(testAccMemberAddr, tfjsonpath.New("expires_at")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccMemberAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					expiryChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("expires_at")),
+					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
+				},
+				Check: testAccCheckInvitationEmails(t, email, 2),
+			},
+		},
+	})
+}
+
+// TestAccMember_lastOwner manages the only owner of a new organization: demoting or removing it
+// fails at plan time.
+func TestAccMember_lastOwner(t *testing.T) {
+	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
+	// one of which may move the clock and expire what it created.
+	t.Parallel()
+	org := testAccNewOrganization(t)
+	owners, err := org.Client.Members.List(context.Background(), client.MemberListOptions{})
+	if err != nil || len(owners) != 1 {
+		t.Fatalf("listing the new organization's members: %v, %d members", err, len(owners))
+	}
+	owner := owners[0]
+	providerBlock := testAccAliasedProviderBlock("org", org.Token)
+	memberConfig := func(role string) string {
+		return testAccConfigJoin(providerBlock, fmt.Sprintf(`
+resource "alien_member" "owner" {
+  provider = alien.org
+  email    = %q
+  role     = %q
+}
+`, owner.Email, role))
+	}
+	which := regexp.QuoteMeta(owner.Email) + `\s+\(` + owner.ID + `\)`
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			// Nothing was removed: the owner is still there.
+			_, err := org.Client.Members.Read(context.Background(), owner.ID)
+			return err
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:             memberConfig("owner"),
+				ResourceName:       "alien_member.owner",
+				ImportState:        true,
+				ImportStateId:      owner.Email,
+				ImportStatePersist: true,
+			},
+			{
+				Config:      memberConfig("writer"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot demote the organization's last owner.*This\s+plan\s+demotes\s+member\s+` + which + `.*Make\s+another\s+member\s+an\s+owner\s+first`),
+			},
+			{
+				Config:      providerBlock,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot remove the organization's last owner.*This\s+plan\s+removes\s+member\s+` + which + `.*Make\s+another\s+member\s+an\s+owner\s+first`),
+			},
+			{
+				// Forget the owner without touching it.
+				Config: testAccConfigJoin(providerBlock, `
+removed {
+  from = alien_member.owner
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+			},
+		},
+	})
+}
+
+// TestAccMember_twoOwnersRemoved removes both owners of an organization in one run: the plan
+// cannot see it (each one has another owner), and the API's refusal says what happened.
+func TestAccMember_twoOwnersRemoved(t *testing.T) {
+	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
+	// one of which may move the clock and expire what it created.
+	t.Parallel()
+	org := testAccNewOrganization(t)
+	owners, err := org.Client.Members.List(context.Background(), client.MemberListOptions{})
+	if err != nil || len(owners) != 1 {
+		t.Fatalf("listing the new organization's members: %v, %d members", err, len(owners))
+	}
+	second := testAccRandomEmail("second-owner")
+	// No cleanup of its own: either owner may be the one left, and the organization goes anyway.
+	testAccInvite(t, org.Client, second, client.RoleOwner)
+	testAccAcceptInvitation(t, second)
+	providerBlock := testAccAliasedProviderBlock("org", org.Token)
+	bothConfig := testAccConfigJoin(providerBlock, fmt.Sprintf(`
+resource "alien_member" "first" {
+  provider = alien.org
+  email    = %q
+  role     = "owner"
+}
+
+resource "alien_member" "second" {
+  provider = alien.org
+  email    = %q
+  role     = "owner"
+}
+`, owners[0].Email, second))
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Both adopted.
+				Config: bothConfig,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config:      providerBlock,
+				ExpectError: regexp.MustCompile(`(?s)Error deleting member.*last\s+owner.*another\s+change\s+in\s+this\s+run\s+\(or\s+outside\s+Terraform\)\s+has\s+removed\s+or\s+demoted\s+the\s+other\s+owners`),
+			},
+			{
+				// Forget whichever is left.
+				Config: testAccConfigJoin(providerBlock, `
+removed {
+  from = alien_member.first
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = alien_member.second
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+				Check: func(*terraform.State) error {
+					left, err := org.Client.Members.List(context.Background(), client.MemberListOptions{})
+					if err != nil {
+						return err
+					}
+					if len(left) != 1 || left[0].Role != client.RoleOwner {
+						return fmt.Errorf("want one owner left, got %+v", left)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -102,6 +102,11 @@ func (cc *contractChecker) wrap(next http.Handler) http.Handler {
 		if r.Method == http.MethodHead {
 			return
 		}
+		if r.Context().Err() != nil {
+			// The client went away before the answer (a cancelled call): it reaches nobody,
+			// and the server may have given up half-way (a query cancelled with the request).
+			return
+		}
 		if err := cc.check(r, reqBody, cw.status, w.Header(), cw.body.Bytes()); err != nil {
 			cc.report(fmt.Errorf("contract: %s %s → %d: %w", r.Method, r.URL.Path, cw.status, err))
 		}

@@ -138,7 +138,8 @@ func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The organization's people, as `alien_member` sees them: every member (`active`) and " +
 			"every pending (`invited`) or expired (`expired`) invitation, one entry per email, sorted by email. " +
-			"Optionally filtered by role and status. It costs a few list calls, whatever the organization's size.",
+			"Optionally filtered by role and status. It reads two paginated lists (members and invitations, 100 " +
+			"per page), not one request per person.",
 		Attributes: map[string]schema.Attribute{
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only people with this role: `viewer`, `writer` or `owner`. Unset: every role.",

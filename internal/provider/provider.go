@@ -231,7 +231,7 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	resp.DataSourceData = c
 	resp.ResourceData = c
-	resp.EphemeralResourceData = c
+	resp.EphemeralResourceData = &ephemeralResourceData{Client: c, ClientID: settings.clientID, ClientSecret: settings.clientSecret}
 	tflog.Info(ctx, "Configured the Alien API client")
 }
 
@@ -271,7 +271,7 @@ func (p *alienProvider) configureDeferred(ctx context.Context, config alienProvi
 	}
 	resp.DataSourceData = c
 	resp.ResourceData = c
-	resp.EphemeralResourceData = c
+	resp.EphemeralResourceData = &ephemeralResourceData{Client: c}
 }
 
 // deferredConfigError is the error of every request of a deferred client.
@@ -304,9 +304,11 @@ func (t deferredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // Resources lists the managed resources. One line per resource, sorted by name.
 func (p *alienProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewAPITokenResource,
 		NewInvitationResource,
 		NewManagedUserResource,
 		NewMemberResource,
+		NewOAuthClientResource,
 		NewOrganizationResource,
 		NewServiceAccountResource,
 	}
@@ -315,9 +317,11 @@ func (p *alienProvider) Resources(_ context.Context) []func() resource.Resource 
 // DataSources lists the data sources. One line per data source, sorted by name.
 func (p *alienProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewAPITokensDataSource,
 		NewCurrentIdentityDataSource,
 		NewManagedUsersDataSource,
 		NewMembersDataSource,
+		NewOAuthClientsDataSource,
 		NewOrganizationDataSource,
 		NewServiceAccountsDataSource,
 	}
@@ -325,7 +329,9 @@ func (p *alienProvider) DataSources(_ context.Context) []func() datasource.DataS
 
 // EphemeralResources lists the ephemeral resources. One line per ephemeral resource, sorted by name.
 func (p *alienProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeralResource,
+	}
 }
 
 // providerSettings are the provider arguments after the environment and the defaults were applied.

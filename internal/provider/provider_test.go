@@ -125,13 +125,16 @@ func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 		t.Fatalf("Configure failed: %v", resp.Diagnostics)
 	}
 	for name, data := range map[string]any{
-		"DataSourceData":        resp.DataSourceData,
-		"ResourceData":          resp.ResourceData,
-		"EphemeralResourceData": resp.EphemeralResourceData,
+		"DataSourceData": resp.DataSourceData,
+		"ResourceData":   resp.ResourceData,
 	} {
 		if c, ok := data.(*client.Client); !ok || c == nil {
 			t.Errorf("%s is %T, want a *client.Client", name, data)
 		}
+	}
+	// Ephemeral resources also get the provider's OAuth client credentials (alien_access_token).
+	if d, ok := resp.EphemeralResourceData.(*ephemeralResourceData); !ok || d == nil || d.Client != resp.ResourceData {
+		t.Errorf("EphemeralResourceData is %T, want an *ephemeralResourceData with the provider's client", resp.EphemeralResourceData)
 	}
 }
 

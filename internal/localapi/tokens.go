@@ -91,6 +91,9 @@ func (s *Server) createAPIToken(c *call) error {
 		return errInvalid("scope", "an organization key has no scope (it has full access); scope is for service-account tokens")
 	}
 	if hasSA {
+		if saID == "" {
+			return errInvalid("service_account_id", "must not be empty (leave it out for an organization key)")
+		}
 		if strings.HasPrefix(saID, "mu_") {
 			return errInvalid("service_account_id", "managed users cannot hold API tokens")
 		}

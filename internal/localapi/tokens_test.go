@@ -28,6 +28,7 @@ func TestAPITokens(t *testing.T) {
 		{map[string]any{"expires_in": "never"}, "name", "required"},
 		{map[string]any{"name": "k"}, "expires_in", "required"},
 		{map[string]any{"name": "k", "expires_in": "never", "service_account_id": "mu_0123456789abcdef", "scope": "api-key"}, "service_account_id", "managed users cannot hold API tokens"},
+		{map[string]any{"name": "k", "expires_in": "never", "service_account_id": "", "scope": "api-key"}, "service_account_id", "empty"},
 	} {
 		e.post("/api-tokens", c.body).wantError(400, "invalid", c.field, c.says)
 	}

@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,6 +93,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		ae = errConflict("an object with these values already exists")
 	case errors.Is(err, store.ErrGone):
 		ae = errNotFound("an object this request refers to no longer exists")
+	case r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		// The client went away: its transaction was rolled back and nobody reads this answer.
+		s.log.Debug("request cancelled by the client", "request_id", requestID(r.Context()), "route", routeOf(r))
+		ae = &apiError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: "the request was cancelled; nothing was written"}
 	default:
 		s.log.Error("internal error", "request_id", requestID(r.Context()), "method", r.Method, "route", routeOf(r), "error", err)
 		ae = &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error; the request id identifies it in the server's log"}

@@ -132,3 +132,21 @@ func TestPanicsBecomeA500Envelope(t *testing.T) {
 		t.Fatalf("the panic was not logged with its request id: %s", logged.String())
 	}
 }
+
+func TestACancelledRequestIsNotAnInternalError(t *testing.T) {
+	var logged strings.Builder
+	s, err := NewServer(context.Background(), Config{DBPath: ":memory:", Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest("GET", "/members", nil).WithContext(ctx)
+	r.Header.Set("Authorization", "Bearer "+s.Bootstrap().Token)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, r)
+	if rec.Code == 500 || strings.Contains(logged.String(), "level=ERROR") {
+		t.Fatalf("a cancelled request answered %d and logged:\n%s", rec.Code, logged.String())
+	}
+}

@@ -170,8 +170,8 @@ func testAccBuiltProvider(t *testing.T) map[string]acc.ExternalProvider {
 	pluginDir := filepath.Join(dir, "mirror", "registry.terraform.io", "alien-intelligence", "alien",
 		testAccBuiltProviderVersion, platform)
 	binary := filepath.Join(pluginDir, "terraform-provider-alien_v"+testAccBuiltProviderVersion)
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	build := exec.Command(goTool, "build", "-o", binary, "github.com/alien-intelligence/terraform-provider-alien")
+	// The go command that runs these tests is on PATH.
+	build := exec.Command("go", "build", "-o", binary, "github.com/alien-intelligence/terraform-provider-alien")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}

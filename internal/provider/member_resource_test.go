@@ -3,12 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -658,4 +664,92 @@ removed {
 			},
 		},
 	})
+}
+
+// TestMemberModifyPlan_ownersReadOnlyWhenNeeded runs alien_member's ModifyPlan against a server
+// that records requests: only a plan that removes or demotes an active owner reads the owners
+// list, and it fails when that owner is the only one.
+func TestMemberModifyPlan_ownersReadOnlyWhenNeeded(t *testing.T) {
+	var (
+		mu       sync.Mutex
+		requests []string
+		owners   = `[{"id":"mem_owner","user_id":"usr_1","email":"boss@example.com","name":null,"role":"owner","joined_at":"2026-01-01T00:00:00Z"}]`
+	)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests = append(requests, r.Method+" "+r.URL.RequestURI())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":` + owners + `,"next_cursor":null}`))
+	}))
+	defer server.Close()
+	c, err := client.New(client.Config{Endpoint: server.URL, Token: "oat_a.b", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &memberResource{client: c}
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	sch := schemaResp.Schema
+
+	model := func(id, status, role string) *memberModel {
+		m := memberModel{
+			ID: types.StringValue(id), Email: types.StringValue("boss@example.com"), Role: types.StringValue(role),
+			Status: types.StringValue(status), UserID: types.StringNull(), JoinedAt: types.StringNull(),
+			InvitationID: types.StringNull(), ExpiresAt: types.StringNull(),
+		}
+		return &m
+	}
+	toState := func(m *memberModel) tfsdk.State {
+		s := tfsdk.State{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), nil)}
+		if m != nil {
+			if diags := s.Set(ctx, m); diags.HasError() {
+				t.Fatal(diags)
+			}
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name        string
+		state, plan *memberModel
+		wantRequest bool
+		wantError   string
+	}{
+		{"active owner demoted", model("mem_owner", "active", "owner"), model("mem_owner", "active", "writer"), true, "Cannot demote the organization's last owner"},
+		{"active owner removed", model("mem_owner", "active", "owner"), nil, true, "Cannot remove the organization's last owner"},
+		{"another owner removed", model("mem_other", "active", "owner"), nil, true, ""},
+		{"active writer promoted", model("mem_owner", "active", "writer"), model("mem_owner", "active", "owner"), false, ""},
+		{"active writer removed", model("mem_owner", "active", "writer"), nil, false, ""},
+		{"invited owner removed", model("inv_1", "invited", "owner"), nil, false, ""},
+		{"owner unchanged", model("mem_owner", "active", "owner"), model("mem_owner", "active", "owner"), false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mu.Lock()
+			requests = nil
+			mu.Unlock()
+			plan := toState(tc.plan)
+			req := fwresource.ModifyPlanRequest{State: toState(tc.state), Plan: tfsdk.Plan(plan)}
+			resp := &fwresource.ModifyPlanResponse{Plan: tfsdk.Plan(plan)}
+			r.ModifyPlan(ctx, req, resp)
+
+			mu.Lock()
+			got := append([]string(nil), requests...)
+			mu.Unlock()
+			switch {
+			case tc.wantRequest && (len(got) != 1 || !strings.HasPrefix(got[0], "GET /members?") || !strings.Contains(got[0], "role=owner")):
+				t.Errorf("requests %v, want one GET /members?role=owner", got)
+			case !tc.wantRequest && len(got) != 0:
+				t.Errorf("requests %v, want none", got)
+			}
+			switch {
+			case tc.wantError == "" && resp.Diagnostics.HasError():
+				t.Errorf("unexpected error: %v", resp.Diagnostics)
+			case tc.wantError != "" && (!resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Summary(), tc.wantError)):
+				t.Errorf("diagnostics %v, want %q", resp.Diagnostics, tc.wantError)
+			case tc.wantError != "" && !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "boss@example.com (mem_owner)"):
+				t.Errorf("the error does not name the member: %s", resp.Diagnostics.Errors()[0].Detail())
+			}
+		})
+	}
 }

@@ -1,0 +1,637 @@
+package provider
+
+// Convergence under faults: the provider applies a configuration of 200 mixed resources against
+// an alien-local of the test's own that answers 20% of requests 503, 10% 429 (Retry-After) and
+// drops 5% of answers after their write committed. The run must end with exactly the declared
+// objects on the server (no duplicate, no orphan), an empty second plan and every secret in state
+// working; the checks go through a fault-free alien-local on the same database.
+//
+// TestAccFaults_interruptedApply does the same for an apply interrupted with SIGINT (as Ctrl-C
+// does) and run again: it builds the provider binary once and runs terraform with dev_overrides.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
+)
+
+// testAccFaults are the faults of the convergence tests, as issue 5 sets them.
+var testAccFaults = localapi.FaultConfig{FailRate: 0.20, RateLimitRate: 0.10, DropRate: 0.05, Seed: 5}
+
+// testAccFaultsBlock is one resource block of a convergence configuration.
+type testAccFaultsBlock struct {
+	typ, name string
+	count     int
+	prefix    string // of every email or name the block declares
+}
+
+// testAccFaultsMix200 is the 200-resource mix of TestAccFaults_convergence.
+var testAccFaultsMix200 = []testAccFaultsBlock{
+	{"alien_service_account", "sa", 25, "cv-sa-"},
+	{"alien_api_token", "sa_token", 50, "cv-sa-token-"},
+	{"alien_api_token", "org_key", 10, "cv-org-key-"},
+	{"alien_member", "member", 45, "cv-member-"},
+	{"alien_invitation", "invitation", 20, "cv-invitation-"},
+	{"alien_oauth_client", "oauth", 25, "cv-oauth-"},
+	{"alien_managed_user", "managed", 25, "cv-managed-"},
+}
+
+// keys is every email or name the block declares, lower-cased.
+func (b testAccFaultsBlock) keys() []string {
+	keys := make([]string, b.count)
+	for i := range b.count {
+		if b.typ == "alien_api_token" || b.typ == "alien_oauth_client" {
+			keys[i] = fmt.Sprintf("%s%d", b.prefix, i)
+		} else {
+			keys[i] = fmt.Sprintf("%s%d@example.com", b.prefix, i)
+		}
+	}
+	return keys
+}
+
+// testAccFaultsConfig is the configuration of the blocks; providerArgs goes in the provider
+// block (patient retries, and the endpoint when it is not in the environment).
+func testAccFaultsConfig(providerArgs string, blocks []testAccFaultsBlock) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "provider \"alien\" {\n%s  max_retries    = 15\n  retry_wait_max = \"2s\"\n}\n\n", providerArgs)
+	for _, b := range blocks {
+		switch b.name {
+		case "sa":
+			fmt.Fprintf(&sb, "resource \"alien_service_account\" \"sa\" {\n  count       = %d\n  email       = \"%s${count.index}@example.com\"\n  description = \"convergence ${count.index}\"\n}\n\n", b.count, b.prefix)
+		case "sa_token":
+			fmt.Fprintf(&sb, "resource \"alien_api_token\" \"sa_token\" {\n  count              = %d\n  name               = \"%s${count.index}\"\n  expires_in         = \"90d\"\n  service_account_id = alien_service_account.sa[count.index %% length(alien_service_account.sa)].id\n  scope              = count.index %% 2 == 0 ? \"read\" : \"read_write\"\n}\n\n", b.count, b.prefix)
+		case "org_key":
+			fmt.Fprintf(&sb, "resource \"alien_api_token\" \"org_key\" {\n  count      = %d\n  name       = \"%s${count.index}\"\n  expires_in = \"30d\"\n}\n\n", b.count, b.prefix)
+		case "member":
+			fmt.Fprintf(&sb, "resource \"alien_member\" \"member\" {\n  count = %d\n  email = \"%s${count.index}@example.com\"\n  role  = [\"viewer\", \"writer\", \"owner\"][count.index %% 3]\n}\n\n", b.count, b.prefix)
+		case "invitation":
+			fmt.Fprintf(&sb, "resource \"alien_invitation\" \"invitation\" {\n  count = %d\n  email = \"%s${count.index}@example.com\"\n  role  = count.index %% 2 == 0 ? \"viewer\" : \"writer\"\n}\n\n", b.count, b.prefix)
+		case "oauth":
+			fmt.Fprintf(&sb, "resource \"alien_oauth_client\" \"oauth\" {\n  count = %d\n  name  = \"%s${count.index}\"\n}\n\n", b.count, b.prefix)
+		case "managed":
+			fmt.Fprintf(&sb, "resource \"alien_managed_user\" \"managed\" {\n  count      = %d\n  email      = \"%s${count.index}@example.com\"\n  first_name = \"Managed\"\n  last_name  = \"User ${count.index}\"\n}\n\n", b.count, b.prefix)
+		}
+	}
+	return sb.String()
+}
+
+// testAccFaultyAPI is an alien-local of one test with faults on, and a fault-free alien-local on
+// the same database for the checks.
+type testAccFaultyAPI struct {
+	t      *testing.T
+	faulty *localapi.Instance
+	dbPath string
+
+	mu      sync.Mutex
+	checker *client.Client
+}
+
+// testAccStartFaultyAPI starts an alien-local with faults on a new database file; every request and
+// answer is checked against the contract.
+func testAccStartFaultyAPI(t *testing.T, faults localapi.FaultConfig) *testAccFaultyAPI {
+	t.Helper()
+	api := &testAccFaultyAPI{t: t, dbPath: filepath.Join(t.TempDir(), "alien.db")}
+	inst, err := localapi.Start(context.Background(), "127.0.0.1:0", localapi.Config{
+		DBPath:        api.dbPath,
+		Faults:        faults,
+		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
+	})
+	if err != nil {
+		t.Fatalf("starting alien-local with faults: %v", err)
+	}
+	t.Cleanup(func() { _ = inst.Close() })
+	api.faulty = inst
+	// Started now, so that it outlives the test's own cleanups (they run last in, first out).
+	if _, err := api.client(); err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+// providerArgs points a provider block at the faulty alien-local.
+func (a *testAccFaultyAPI) providerArgs() string {
+	return fmt.Sprintf("  endpoint = %q\n  token    = %q\n", a.faulty.URL, a.faulty.Bootstrap.Token)
+}
+
+// client is an API client of the fault-free alien-local on the same database, with the
+// organization's owner token.
+func (a *testAccFaultyAPI) client() (*client.Client, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.checker != nil {
+		return a.checker, nil
+	}
+	inst, err := localapi.Start(context.Background(), "127.0.0.1:0", localapi.Config{DBPath: a.dbPath})
+	if err != nil {
+		return nil, fmt.Errorf("starting the fault-free alien-local: %w", err)
+	}
+	a.t.Cleanup(func() { _ = inst.Close() })
+	a.checker, err = client.New(client.Config{Endpoint: inst.URL, Token: a.faulty.Bootstrap.Token, Version: "acceptance-test"})
+	return a.checker, err
+}
+
+// faultCounts reads how many faults the faulty alien-local injected.
+func (a *testAccFaultyAPI) faultCounts() (map[string]int, error) {
+	c, err := client.New(client.Config{Endpoint: a.faulty.URL, Version: "acceptance-test"})
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.Local.Stats(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return st.Faults, nil
+}
+
+// testAccLiveObject is an object on the server that counts for a block.
+type testAccLiveObject struct{ id, key string }
+
+// testAccLiveObjects lists the live objects of each block (by block name), through c.
+func testAccLiveObjects(ctx context.Context, c *client.Client, blocks []testAccFaultsBlock) (map[string][]testAccLiveObject, error) {
+	members, err := c.Members.List(ctx, client.MemberListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	invitations, err := c.Invitations.List(ctx, client.InvitationListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	sas, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	mus, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := c.APITokens.List(ctx, client.APITokenListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	oauth, err := c.OAuthClients.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]testAccLiveObject{}
+	for _, b := range blocks {
+		add := func(id, key string) {
+			if key = strings.ToLower(key); strings.HasPrefix(key, b.prefix) {
+				out[b.name] = append(out[b.name], testAccLiveObject{id, key})
+			}
+		}
+		switch b.typ {
+		case "alien_member":
+			for _, m := range members {
+				add(m.ID, m.Email)
+			}
+			for _, inv := range invitations {
+				if inv.Status == client.InvitationPending || inv.Status == client.InvitationExpired {
+					add(inv.ID, inv.Email)
+				}
+			}
+		case "alien_invitation":
+			for _, inv := range invitations {
+				if inv.Status == client.InvitationPending {
+					add(inv.ID, inv.Email)
+				}
+			}
+		case "alien_service_account":
+			for _, sa := range sas {
+				if sa.Status == client.UserActive {
+					add(sa.ID, sa.Email)
+				}
+			}
+		case "alien_managed_user":
+			for _, mu := range mus {
+				if mu.Status == client.UserActive {
+					add(mu.ID, mu.Email)
+				}
+			}
+		case "alien_api_token":
+			for _, tok := range tokens {
+				if tok.Status == client.TokenActive {
+					add(tok.ID, tok.Name)
+				}
+			}
+		case "alien_oauth_client":
+			for _, o := range oauth {
+				add(o.ID, o.Name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// testAccStateInstance is a resource instance of the state, as the checks need it.
+type testAccStateInstance struct {
+	address string
+	attrs   map[string]string
+}
+
+// testAccCheckConverged compares the server (through the fault-free alien-local) with the blocks
+// and the state (by block name: the instances of that block): every declared email or name has
+// exactly one live object, held in state; every live object is declared and in state; every token
+// in state authenticates as itself and every OAuth client secret gets an access token. It answers
+// every problem found.
+func testAccCheckConverged(api *testAccFaultyAPI, blocks []testAccFaultsBlock, state map[string][]testAccStateInstance) []string {
+	ctx := context.Background()
+	var problems []string
+	c, err := api.client()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	live, err := testAccLiveObjects(ctx, c, blocks)
+	if err != nil {
+		return []string{"listing the organization: " + err.Error()}
+	}
+	for _, b := range blocks {
+		inState := map[string]bool{}
+		for _, inst := range state[b.name] {
+			inState[inst.attrs["id"]] = true
+		}
+		declared := map[string]bool{}
+		for _, k := range b.keys() {
+			declared[k] = true
+		}
+		perKey := map[string]int{}
+		liveIDs := map[string]bool{}
+		for _, o := range live[b.name] {
+			perKey[o.key]++
+			liveIDs[o.id] = true
+			if !declared[o.key] {
+				problems = append(problems, fmt.Sprintf("%s.%s: %s (%s) is live but not declared", b.typ, b.name, o.key, o.id))
+			}
+			if !inState[o.id] {
+				problems = append(problems, fmt.Sprintf("%s.%s: %s (%s) is live but not in state (an orphan)", b.typ, b.name, o.key, o.id))
+			}
+		}
+		keys := b.keys()
+		sort.Strings(keys)
+		for _, k := range keys {
+			switch n := perKey[k]; {
+			case n == 0:
+				problems = append(problems, fmt.Sprintf("%s.%s: nothing live for %s", b.typ, b.name, k))
+			case n > 1:
+				problems = append(problems, fmt.Sprintf("%s.%s: %d live objects for %s (duplicates)", b.typ, b.name, n, k))
+			}
+		}
+		if len(state[b.name]) != b.count {
+			problems = append(problems, fmt.Sprintf("%s.%s: %d instances in state, want %d", b.typ, b.name, len(state[b.name]), b.count))
+		}
+		for id := range inState {
+			if !liveIDs[id] {
+				problems = append(problems, fmt.Sprintf("%s.%s: %s is in state but not live", b.typ, b.name, id))
+			}
+		}
+	}
+
+	// Every secret in state works.
+	for _, b := range blocks {
+		for _, inst := range state[b.name] {
+			switch b.typ {
+			case "alien_api_token":
+				secret := inst.attrs["token"]
+				if secret == "" {
+					problems = append(problems, inst.address+": no token in state")
+					continue
+				}
+				tc, err := client.New(client.Config{Endpoint: c.Endpoint(), Token: secret, Version: "acceptance-test"})
+				if err != nil {
+					return append(problems, err.Error())
+				}
+				me, err := tc.Identity.Read(ctx)
+				switch {
+				case err != nil:
+					problems = append(problems, fmt.Sprintf("%s: the token in state does not work: %v", inst.address, err))
+				case me.TokenID == nil || *me.TokenID != inst.attrs["id"]:
+					problems = append(problems, inst.address+": the token in state authenticates as another token")
+				}
+			case "alien_oauth_client":
+				if _, err := c.Public.ClientCredentialsToken(ctx, inst.attrs["client_id"], inst.attrs["client_secret"]); err != nil {
+					problems = append(problems, fmt.Sprintf("%s: the client secret in state does not work: %v", inst.address, err))
+				}
+			}
+		}
+	}
+	return problems
+}
+
+// testAccStateByBlock groups the state's instances by resource name.
+func testAccStateByBlock(s *terraform.State) map[string][]testAccStateInstance {
+	out := map[string][]testAccStateInstance{}
+	for addr, rs := range s.RootModule().Resources {
+		name := strings.SplitN(strings.TrimPrefix(addr, rs.Type+"."), ".", 2)[0]
+		attrs := map[string]string{}
+		for k, v := range rs.Primary.Attributes {
+			attrs[k] = v
+		}
+		attrs["id"] = rs.Primary.ID
+		out[name] = append(out[name], testAccStateInstance{address: addr, attrs: attrs})
+	}
+	return out
+}
+
+// testAccCheckNothingLive fails when a block still has a live object (after destroy).
+func testAccCheckNothingLive(api *testAccFaultyAPI, blocks []testAccFaultsBlock) error {
+	c, err := api.client()
+	if err != nil {
+		return err
+	}
+	live, err := testAccLiveObjects(context.Background(), c, blocks)
+	if err != nil {
+		return err
+	}
+	var left []string
+	for _, b := range blocks {
+		for _, o := range live[b.name] {
+			left = append(left, fmt.Sprintf("%s.%s %s (%s)", b.typ, b.name, o.key, o.id))
+		}
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("%d objects are still live after destroy: %s", len(left), strings.Join(left, ", "))
+	}
+	return nil
+}
+
+func TestAccFaults_convergence(t *testing.T) {
+	testAccPreCheck(t)
+	api := testAccStartFaultyAPI(t, testAccFaults)
+	blocks := testAccFaultsMix200
+	total := 0
+	for _, b := range blocks {
+		total += b.count
+	}
+	if total != 200 {
+		t.Fatalf("the mix declares %d resources, want 200", total)
+	}
+	config := testAccFaultsConfig(api.providerArgs(), blocks)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			return testAccCheckNothingLive(api, blocks)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: func(s *terraform.State) error {
+					if problems := testAccCheckConverged(api, blocks, testAccStateByBlock(s)); len(problems) > 0 {
+						return fmt.Errorf("%d problems after the apply under faults:\n  %s", len(problems), strings.Join(problems, "\n  "))
+					}
+					faults, err := api.faultCounts()
+					if err != nil {
+						return err
+					}
+					if faults["unavailable"] == 0 || faults["rate_limited"] == 0 || faults["dropped"] == 0 {
+						return fmt.Errorf("faults injected = %v: every kind must have happened for the test to prove anything", faults)
+					}
+					t.Logf("faults injected during the apply: %v", faults)
+					return nil
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				// A second plan, still under faults, is empty.
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccFaults_interruptedApply interrupts an apply under faults with SIGINT, as Ctrl-C does,
+// and runs it again: the second run must converge exactly as an uninterrupted one. It runs the
+// provider as Terraform does in production (a plugin process, built once, through dev_overrides),
+// because the in-process test harness cannot be interrupted.
+func TestAccFaults_interruptedApply(t *testing.T) {
+	testAccPreCheck(t)
+	t.Parallel()
+	tfPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tfPath == "" {
+		var err error
+		if tfPath, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("TF_ACC_TERRAFORM_PATH is not set and terraform is not on PATH")
+		}
+	}
+	api := testAccStartFaultyAPI(t, testAccFaults)
+	blocks := []testAccFaultsBlock{
+		{"alien_service_account", "sa", 10, "cv-sa-"},
+		{"alien_api_token", "sa_token", 20, "cv-sa-token-"},
+		{"alien_api_token", "org_key", 15, "cv-org-key-"},
+		{"alien_member", "member", 15, "cv-member-"},
+		{"alien_oauth_client", "oauth", 20, "cv-oauth-"},
+	}
+	total := 0
+	for _, b := range blocks {
+		total += b.count
+	}
+
+	dir := t.TempDir()
+	pluginDir := filepath.Join(dir, "plugins")
+	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-alien"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraform.rc")
+	if err := os.WriteFile(rc, fmt.Appendf(nil, "disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    \"alien-intelligence/alien\" = %q\n  }\n  filesystem_mirror {\n    path    = %q\n    include = [\"*/*/*\"]\n  }\n}\n", pluginDir, filepath.Join(dir, "none")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "config")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := "terraform {\n  required_providers {\n    alien = {\n      source = \"alien-intelligence/alien\"\n    }\n  }\n}\n\n" +
+		testAccFaultsConfig(api.providerArgs(), blocks)
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "TF_") && !strings.HasPrefix(k, "ALIEN_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	terraformCmd := func(args ...string) *exec.Cmd {
+		switch args[0] {
+		case "apply", "plan", "destroy":
+			args = append(args, "-input=false", "-no-color")
+		}
+		cmd := exec.Command(tfPath, args...)
+		cmd.Dir, cmd.Env = work, env
+		return cmd
+	}
+	run := func(okExits []int, args ...string) (int, string) {
+		t.Helper()
+		out, err := terraformCmd(args...).CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			return 0, string(out)
+		case errors.As(err, &exit):
+			for _, ok := range okExits {
+				if exit.ExitCode() == ok {
+					return ok, string(out)
+				}
+			}
+			t.Fatalf("terraform %s exited %d:\n%s", args[0], exit.ExitCode(), out)
+		default:
+			t.Fatalf("terraform %s: %v", args[0], err)
+		}
+		return 0, ""
+	}
+	t.Cleanup(func() {
+		if _, err := os.Stat(filepath.Join(work, "terraform.tfstate")); err != nil {
+			return
+		}
+		if out, err := terraformCmd("destroy", "-auto-approve").CombinedOutput(); err != nil {
+			t.Errorf("terraform destroy: %v\n%s", err, out)
+			return
+		}
+		if err := testAccCheckNothingLive(api, blocks); err != nil {
+			t.Error(err)
+		}
+	})
+
+	// The apply, interrupted once a third of the creations have been answered.
+	statsClient, err := client.New(client.Config{Endpoint: api.faulty.URL, Version: "acceptance-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := terraformCmd("apply", "-auto-approve")
+	var applyOut strings.Builder
+	apply.Stdout, apply.Stderr = &applyOut, &applyOut
+	if err := apply.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- apply.Wait() }()
+	interrupted := false
+	deadline := time.After(3 * time.Minute)
+	for !interrupted {
+		select {
+		case err := <-done:
+			t.Fatalf("the apply ended before it could be interrupted (%v): make the configuration larger\n%s", err, applyOut.String())
+		case <-deadline:
+			_ = apply.Process.Kill()
+			t.Fatalf("the apply made no progress in 3 minutes:\n%s", applyOut.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		st, err := statsClient.Local.Stats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		created := 0
+		for route, n := range st.Requests {
+			if strings.HasPrefix(route, "POST /") && !strings.Contains(route, "{") {
+				created += n
+			}
+		}
+		if created >= total/3 {
+			if err := apply.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			interrupted = true
+		}
+	}
+	err = <-done
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("the interrupted apply answered %v, want a failure:\n%s", err, applyOut.String())
+	}
+	if !strings.Contains(applyOut.String(), "Interrupt received") {
+		t.Fatalf("terraform did not report the interrupt:\n%s", applyOut.String())
+	}
+	_, showOut := run(nil, "show", "-json", "-no-color")
+	state, err := testAccParseShowJSON(showOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inState := 0
+	for _, insts := range state {
+		inState += len(insts)
+	}
+	if inState == 0 || inState == total {
+		t.Fatalf("the interrupted apply left %d of %d resources in state: the interrupt came too early or too late", inState, total)
+	}
+	t.Logf("the interrupted apply left %d of %d resources in state", inState, total)
+	// What the interrupted run created is all in state: a create in flight when Terraform
+	// cancelled it was finished, not abandoned on the server.
+	var orphans []string
+	for _, p := range testAccCheckConverged(api, blocks, state) {
+		if strings.Contains(p, "not in state") {
+			orphans = append(orphans, p)
+		}
+	}
+	if len(orphans) > 0 {
+		t.Errorf("the interrupted apply left %d objects on the server that its state does not hold:\n  %s", len(orphans), strings.Join(orphans, "\n  "))
+	}
+
+	// Run again: it converges.
+	run(nil, "apply", "-auto-approve")
+	if code, out := run([]int{2}, "plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("the plan after the second apply is not empty:\n%s", out)
+	}
+	_, showOut = run(nil, "show", "-json", "-no-color")
+	if state, err = testAccParseShowJSON(showOut); err != nil {
+		t.Fatal(err)
+	}
+	if problems := testAccCheckConverged(api, blocks, state); len(problems) > 0 {
+		t.Fatalf("%d problems after an interrupted apply and a second one:\n  %s", len(problems), strings.Join(problems, "\n  "))
+	}
+}
+
+// testAccParseShowJSON reads the managed resources of `terraform show -json` by resource name,
+// with their string attributes (sensitive ones included).
+func testAccParseShowJSON(out string) (map[string][]testAccStateInstance, error) {
+	var doc struct {
+		Values *struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Mode    string         `json:"mode"`
+					Name    string         `json:"name"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		return nil, fmt.Errorf("reading terraform show -json: %w", err)
+	}
+	state := map[string][]testAccStateInstance{}
+	if doc.Values == nil {
+		return state, nil
+	}
+	for _, r := range doc.Values.RootModule.Resources {
+		if r.Mode != "managed" {
+			continue
+		}
+		attrs := map[string]string{}
+		for k, v := range r.Values {
+			if s, ok := v.(string); ok {
+				attrs[k] = s
+			}
+		}
+		state[r.Name] = append(state[r.Name], testAccStateInstance{address: r.Address, attrs: attrs})
+	}
+	return state, nil
+}

@@ -403,7 +403,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		p = memberPerson{invitation: inv}
 	}
 	if err != nil {
-		resp.Diagnostics.Append(memberWriteError("creating", email, err))
+		resp.Diagnostics.Append(memberWriteError("creating", email, false, err))
 		return
 	}
 	state := memberFromAPI(p, email)
@@ -432,12 +432,13 @@ func (r *memberResource) converge(ctx context.Context, p memberPerson, role clie
 	return p, err
 }
 
-// memberWriteError is the diagnostic of a failed change to a person. A conflict about the last
-// owner says what may have caused it when the plan had checked it.
-func memberWriteError(action, email string, err error) diag.Diagnostic {
+// memberWriteError is the diagnostic of a failed change to a person. When the plan had checked
+// that another owner remained (planChecked), a conflict about the last owner says what happened
+// since.
+func memberWriteError(action, email string, planChecked bool, err error) diag.Diagnostic {
 	d := apiErrorDiagnostic(action, "member", email, err)
 	var apiErr *client.APIError
-	if errors.Is(err, client.ErrConflict) && errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "last owner") {
+	if planChecked && errors.Is(err, client.ErrConflict) && errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "last owner") {
 		return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+
 			"The plan found another owner, so another change in this run (or outside Terraform) has removed or "+
 			"demoted the other owners since. Keep at least one owner: make another member an owner, apply, then "+
@@ -494,7 +495,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	p, err = r.converge(ctx, p, client.Role(plan.Role.ValueString()))
 	if err != nil {
-		resp.Diagnostics.Append(memberWriteError("updating", email, err))
+		resp.Diagnostics.Append(memberWriteError("updating", email, memberActiveOwnerLosesRole(state, &plan), err))
 		return
 	}
 	newState := memberFromAPI(p, email)
@@ -522,7 +523,7 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		err = r.client.Invitations.Revoke(ctx, p.invitation.ID)
 	}
 	if err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(memberWriteError("deleting", email, err))
+		resp.Diagnostics.Append(memberWriteError("deleting", email, memberActiveOwnerLosesRole(state, nil), err))
 	}
 }
 

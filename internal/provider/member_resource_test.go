@@ -753,3 +753,21 @@ func TestMemberModifyPlan_ownersReadOnlyWhenNeeded(t *testing.T) {
 		})
 	}
 }
+
+func TestMemberWriteError(t *testing.T) {
+	lastOwner := &client.APIError{StatusCode: 409, Code: client.CodeConflict, RequestID: "req_1",
+		Message: "member mem_1 (boss@example.com) is the last owner of the organization and cannot be removed; make another member an owner first"}
+	const hint = "another change in this run"
+	checked := memberWriteError("deleting", "boss@example.com", true, lastOwner)
+	if checked.Summary() != "Error deleting member" || !strings.Contains(checked.Detail(), lastOwner.Message) ||
+		!strings.Contains(checked.Detail(), hint) || !strings.Contains(checked.Detail(), "req_1") {
+		t.Errorf("plan-checked last-owner conflict: %s: %s", checked.Summary(), checked.Detail())
+	}
+	if d := memberWriteError("creating", "boss@example.com", false, lastOwner); strings.Contains(d.Detail(), hint) {
+		t.Errorf("a conflict the plan did not check got the hint: %s", d.Detail())
+	}
+	other := &client.APIError{StatusCode: 409, Code: client.CodeConflict, Message: "something else"}
+	if d := memberWriteError("updating", "x@example.com", true, other); strings.Contains(d.Detail(), hint) {
+		t.Errorf("another conflict got the hint: %s", d.Detail())
+	}
+}

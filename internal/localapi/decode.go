@@ -164,10 +164,10 @@ func jsonErrorText(err error) string {
 	return err.Error()
 }
 
-// validateText checks a free-text value: at most max characters, no control characters.
-func validateText(field, v string, max int) *apiError {
-	if n := utf8.RuneCountInString(v); n > max {
-		return errInvalid(field, "must be at most %d characters (got %d)", max, n)
+// validateText checks a free-text value: at most limit characters, no control characters.
+func validateText(field, v string, limit int) *apiError {
+	if n := utf8.RuneCountInString(v); n > limit {
+		return errInvalid(field, "must be at most %d characters (got %d)", limit, n)
 	}
 	for _, r := range v {
 		if unicode.IsControl(r) && r != '\n' && r != '\t' {
@@ -177,15 +177,15 @@ func validateText(field, v string, max int) *apiError {
 	return nil
 }
 
-// validateName checks a name: not blank, at most max characters, on one line.
-func validateName(field, v string, max int) *apiError {
+// validateName checks a name: not blank, at most limit characters, on one line.
+func validateName(field, v string, limit int) *apiError {
 	if strings.TrimSpace(v) == "" {
 		return errInvalid(field, "must not be empty")
 	}
 	if strings.ContainsAny(v, "\n\r\t") {
 		return errInvalid(field, "must be on one line")
 	}
-	return validateText(field, v, max)
+	return validateText(field, v, limit)
 }
 
 // validateEmail checks an email address: a bare addr-spec (no display name), at most 254
@@ -215,7 +215,8 @@ func validateEmail(field, v string) *apiError {
 			return bad
 		}
 		for _, c := range l {
-			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > unicode.MaxASCII && unicode.IsLetter(c)) {
+			ok := c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > unicode.MaxASCII && unicode.IsLetter(c)
+			if !ok {
 				return bad
 			}
 		}

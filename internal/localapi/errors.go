@@ -126,6 +126,6 @@ func writeRawJSON(w http.ResponseWriter, status int, body []byte) {
 	h.Set("Content-Length", strconv.Itoa(len(body)+1))
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(body)         //nolint:errcheck // the client went away; nothing to do
-	w.Write([]byte{'\n'}) //nolint:errcheck
+	w.Write(body)
+	w.Write([]byte{'\n'})
 }

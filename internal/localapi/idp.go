@@ -40,30 +40,30 @@ var ErrNoAccount = errors.New("identity provider: no such account")
 // recommendation). Hashes carry their own count, so changing it keeps old hashes valid.
 var pbkdf2Iterations = 600_000
 
-var _ IdentityProvider = (*embeddedIdP)(nil)
+var _ IdentityProvider = (*embeddedIDP)(nil)
 
-// embeddedIdP is the embedded IdentityProvider: accounts in the database's idp_accounts table,
+// embeddedIDP is the embedded IdentityProvider: accounts in the database's idp_accounts table,
 // passwords hashed with PBKDF2-SHA256 (crypto/pbkdf2) and a random 16-byte salt.
-type embeddedIdP struct {
+type embeddedIDP struct {
 	db    *store.DB
 	clock clock.Clock
 }
 
 // CreateUser implements IdentityProvider.
-func (p *embeddedIdP) CreateUser(ctx context.Context, id, email string) error {
+func (p *embeddedIDP) CreateUser(ctx context.Context, id, email string) error {
 	return p.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetIdPAccount(id); err == nil {
+		if _, err := tx.GetIDPAccount(id); err == nil {
 			return nil
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return tx.InsertIdPAccount(&store.IdPAccount{ID: id, Email: email, CreatedAt: p.clock.Now().UTC()})
+		return tx.InsertIDPAccount(&store.IDPAccount{ID: id, Email: email, CreatedAt: p.clock.Now().UTC()})
 	})
 }
 
-func (p *embeddedIdP) setDisabled(ctx context.Context, id string, disabled bool) error {
+func (p *embeddedIDP) setDisabled(ctx context.Context, id string, disabled bool) error {
 	return p.db.Write(ctx, func(tx *store.Tx) error {
-		err := tx.SetIdPDisabled(id, disabled)
+		err := tx.SetIDPDisabled(id, disabled)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrNoAccount
 		}
@@ -72,23 +72,23 @@ func (p *embeddedIdP) setDisabled(ctx context.Context, id string, disabled bool)
 }
 
 // LockUser implements IdentityProvider.
-func (p *embeddedIdP) LockUser(ctx context.Context, id string) error {
+func (p *embeddedIDP) LockUser(ctx context.Context, id string) error {
 	return p.setDisabled(ctx, id, true)
 }
 
 // UnlockUser implements IdentityProvider.
-func (p *embeddedIdP) UnlockUser(ctx context.Context, id string) error {
+func (p *embeddedIDP) UnlockUser(ctx context.Context, id string) error {
 	return p.setDisabled(ctx, id, false)
 }
 
 // SetPassword implements IdentityProvider.
-func (p *embeddedIdP) SetPassword(ctx context.Context, id, password string) error {
+func (p *embeddedIDP) SetPassword(ctx context.Context, id, password string) error {
 	hash, err := hashPassword(password)
 	if err != nil {
 		return err
 	}
 	return p.db.Write(ctx, func(tx *store.Tx) error {
-		err := tx.SetIdPPassword(id, hash)
+		err := tx.SetIDPPassword(id, hash)
 		if errors.Is(err, store.ErrNotFound) {
 			return ErrNoAccount
 		}
@@ -98,11 +98,11 @@ func (p *embeddedIdP) SetPassword(ctx context.Context, id, password string) erro
 
 // CheckPassword implements IdentityProvider: a disabled account, or one without a password,
 // never matches.
-func (p *embeddedIdP) CheckPassword(ctx context.Context, id, password string) (bool, error) {
-	var acct *store.IdPAccount
+func (p *embeddedIDP) CheckPassword(ctx context.Context, id, password string) (bool, error) {
+	var acct *store.IDPAccount
 	err := p.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		acct, err = tx.GetIdPAccount(id)
+		acct, err = tx.GetIDPAccount(id)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -120,8 +120,8 @@ func (p *embeddedIdP) CheckPassword(ctx context.Context, id, password string) (b
 }
 
 // DeleteUser implements IdentityProvider.
-func (p *embeddedIdP) DeleteUser(ctx context.Context, id string) error {
-	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIdPAccount(id) })
+func (p *embeddedIDP) DeleteUser(ctx context.Context, id string) error {
+	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIDPAccount(id) })
 }
 
 // hashPassword hashes a password as "pbkdf2-sha256$<iterations>$<salt>$<key>" (base64url).

@@ -138,7 +138,6 @@ type Server struct {
 	baseURL string
 
 	// touched debounces last_used_at writes (token id → last write, by the server clock).
-	touchMu sync.Mutex
 	touched map[string]time.Time
 }
 
@@ -181,7 +180,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIdP{db: db, clock: s.clock}
+		s.idp = &embeddedIDP{db: db, clock: s.clock}
 	}
 	if err := s.init(ctx); err != nil {
 		db.Close()

@@ -264,7 +264,7 @@ func (s *Server) syncAnswer(ctx context.Context) func([]byte) error {
 			ID string `json:"id"`
 		}
 		if err := json.Unmarshal(answer, &v); err != nil || v.ID == "" {
-			return fmt.Errorf("no managed user id in the answer: %v", err)
+			return fmt.Errorf("no managed user id in the answer: %w", err)
 		}
 		return s.syncIdentity(ctx, v.ID)
 	}

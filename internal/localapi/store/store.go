@@ -384,10 +384,10 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	res, err := tx.tx.ExecContext(tx.ctx, query, args...)
 	if err != nil {
 		if isUnique(err) {
-			return nil, fmt.Errorf("%w: %v", ErrDuplicate, err)
+			return nil, fmt.Errorf("%w: %w", ErrDuplicate, err)
 		}
 		if isForeignKey(err) {
-			return nil, fmt.Errorf("%w: %v", ErrGone, err)
+			return nil, fmt.Errorf("%w: %w", ErrGone, err)
 		}
 		return nil, err
 	}

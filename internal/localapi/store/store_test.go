@@ -121,10 +121,10 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 				}
 			}
 			if on, err := tx.ForeignKeysOn(); err != nil || !on {
-				return fmt.Errorf("reader: foreign keys on = %v (%v)", on, err)
+				return fmt.Errorf("reader: foreign keys on = %v (%w)", on, err)
 			}
 			if mode, err := tx.JournalMode(); err != nil || mode != "wal" {
-				return fmt.Errorf("journal mode = %q (%v)", mode, err)
+				return fmt.Errorf("journal mode = %q (%w)", mode, err)
 			}
 			_, err = tx.GetOrganization(org.ID)
 			return err
@@ -134,7 +134,7 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 		}
 		err = db.Write(ctx, func(tx *Tx) error {
 			if on, err := tx.ForeignKeysOn(); err != nil || !on {
-				return fmt.Errorf("writer: foreign keys on = %v (%v)", on, err)
+				return fmt.Errorf("writer: foreign keys on = %v (%w)", on, err)
 			}
 			return nil
 		})

@@ -277,10 +277,15 @@ func (r *apiTokenResource) ValidateConfig(ctx context.Context, req resource.Vali
 	}
 }
 
-// ModifyPlan plans the replacement of a token that expires within rotate_before.
+// ModifyPlan plans the replacement of a token that expires within rotate_before, and what a new
+// token's kind and status will be.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // create or destroy
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	if req.State.Raw.IsNull() {
+		apiTokenPlanNew(ctx, req, resp)
+		return
 	}
 	var plan, state apiTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -313,6 +318,26 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			"to replace it with a new token. With create_before_destroy, the new token is created before the old "+
 			"one is revoked.", state.Name.ValueString(), state.ID.ValueString(), state.ExpiresAt.ValueString(),
 			formatRemaining(expiresAt.Sub(now)), plan.RotateBefore.ValueString()))
+}
+
+// apiTokenPlanNew plans what is already known of a token to be created (or of the new token of a
+// replacement): its kind follows from service_account_id, a new token is active, and one that
+// never expires has no expiry.
+func apiTokenPlanNew(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan apiTokenModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	kind := client.TokenKindServiceAccountToken
+	if plan.ServiceAccountID.IsNull() {
+		kind = client.TokenKindOrganizationKey
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("kind"), string(kind))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), string(client.TokenActive))...)
+	if plan.ExpiresIn.ValueString() == string(client.ExpiryNever) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringNull())...)
+	}
 }
 
 // Create issues the token and captures its one-time value.

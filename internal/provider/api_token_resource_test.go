@@ -48,6 +48,9 @@ func TestAccAPIToken_basic(t *testing.T) {
 						plancheck.ExpectResourceAction(testAccAPITokenAddr, plancheck.ResourceActionCreate),
 						plancheck.ExpectSensitiveValue(testAccAPITokenAddr, tfjsonpath.New("token")),
 						plancheck.ExpectUnknownValue(testAccAPITokenAddr, tfjsonpath.New("token")),
+						plancheck.ExpectKnownValue(testAccAPITokenAddr, tfjsonpath.New("kind"), knownvalue.StringExact("organization_key")),
+						plancheck.ExpectKnownValue(testAccAPITokenAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+						plancheck.ExpectKnownValue(testAccAPITokenAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
 					},
 					// After the token was used (Check): last_used_at moved, and the plan is empty.
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -478,6 +481,9 @@ func TestAccAPIToken_serviceAccount(t *testing.T) {
 				ConfigPlanChecks: acc.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectSensitiveValue(testAccAPITokenAddr, tfjsonpath.New("token")),
+						// Known at plan, although the service account's id is not yet.
+						plancheck.ExpectUnknownValue(testAccAPITokenAddr, tfjsonpath.New("service_account_id")),
+						plancheck.ExpectKnownValue(testAccAPITokenAddr, tfjsonpath.New("kind"), knownvalue.StringExact("service_account_token")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

@@ -175,16 +175,13 @@ func memberPickInvitation(invitations []*client.Invitation) *client.Invitation {
 }
 
 // lookupMemberPerson finds the person with this email: the membership, else the invitation that
-// stands for them (memberPickInvitation). invitationID, when known (from state), is read first from
-// the read cache: a pending invitation needs no list call.
+// stands for them (memberPickInvitation). invitationID, when known (state's invitation_id), is
+// read first: a pending invitation is answered from the read cache's snapshot of invitations, so
+// refreshing an invited person costs no request of its own (accepting an invitation marks it
+// accepted, so a pending one means no membership came of it). Otherwise the membership is read by
+// email (from the members snapshot; a miss is confirmed with a direct call), then the invitations
+// sent to that email are listed.
 func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitationID string) (memberPerson, error) {
-	m, err := c.Members.ReadByEmail(ctx, email)
-	if err == nil {
-		return memberPerson{member: m}, nil
-	}
-	if !isNotFound(err) {
-		return memberPerson{}, err
-	}
 	if invitationID != "" {
 		inv, err := c.Invitations.Read(ctx, invitationID)
 		switch {
@@ -193,6 +190,13 @@ func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitation
 		case err != nil && !isNotFound(err):
 			return memberPerson{}, err
 		}
+	}
+	m, err := c.Members.ReadByEmail(ctx, email)
+	if err == nil {
+		return memberPerson{member: m}, nil
+	}
+	if !isNotFound(err) {
+		return memberPerson{}, err
 	}
 	all, err := c.Invitations.List(ctx, client.InvitationListOptions{Email: &email})
 	if err != nil {

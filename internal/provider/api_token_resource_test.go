@@ -195,8 +195,11 @@ func TestAccAPIToken_update(t *testing.T) {
 							return fmt.Errorf("token %s was not replaced", first)
 						}
 						tok, err := c.APITokens.Read(context.Background(), first)
-						if err != nil || tok.Status != client.TokenRevoked {
-							return fmt.Errorf("the replaced token %s is %+v (%v), want revoked", first, tok, err)
+						if err != nil {
+							return fmt.Errorf("reading the replaced token %s: %w", first, err)
+						}
+						if tok.Status != client.TokenRevoked {
+							return fmt.Errorf("the replaced token %s is %s, want revoked", first, tok.Status)
 						}
 						return nil
 					},

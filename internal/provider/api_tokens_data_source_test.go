@@ -63,7 +63,12 @@ func TestAccAPITokensDataSource_filters(t *testing.T) {
 	if err := oc.APITokens.Revoke(ctx, revoked.ID); err != nil {
 		t.Fatalf("revoking %s: %v", revoked.ID, err)
 	}
-	soon := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	// An hour from now by the platform's clock, which other tests may have moved forward.
+	serverClock, err := testAccClient(t).Local.Clock(ctx)
+	if err != nil {
+		t.Fatalf("reading alien-local's clock: %v", err)
+	}
+	soon := serverClock.Now.Add(time.Hour).UTC().Format(time.RFC3339)
 
 	config := testAccProviderBlock(org.Token) + fmt.Sprintf(`
 data "alien_api_tokens" "all" {}

@@ -43,8 +43,11 @@ func testAccExchange(c *client.Client, s *terraform.State, addr string) (*client
 func testAccCheckExchangeRefused(c *client.Client, addr string) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		_, err := testAccExchange(c, s, addr)
-		if !errors.Is(err, client.ErrUnauthorized) {
-			return fmt.Errorf("exchanging the credentials of %s: got %v, want 401 invalid_client", addr, err)
+		switch {
+		case err == nil:
+			return fmt.Errorf("the credentials of %s obtained an access token, want 401 invalid_client", addr)
+		case !errors.Is(err, client.ErrUnauthorized):
+			return fmt.Errorf("exchanging the credentials of %s: want 401 invalid_client, got %w", addr, err)
 		}
 		return nil
 	}

@@ -63,6 +63,9 @@ func testAccListSnapshot(t *testing.T, c *client.Client) []string {
 // through echo, and obtaining it creates nothing: the organization's token and client lists are
 // unchanged.
 func TestAccAccessTokenEphemeral_basic(t *testing.T) {
+	// Parallel before the setup, which would otherwise run among the sequential tests (one of
+	// them may move the clock and expire what it created).
+	t.Parallel()
 	org := testAccNewOrganization(t)
 	oc := testAccCreateOAuthClient(t, org.Client, "ephemeral")
 	before := testAccListSnapshot(t, org.Client)
@@ -73,7 +76,7 @@ ephemeral "alien_access_token" "test" {
 }
 `, oc.ClientID, oc.ClientSecret)
 
-	acc.ParallelTest(t, acc.TestCase{
+	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
 		ProtoV6ProviderFactories: testAccPart2bFactories,
@@ -141,9 +144,12 @@ data "alien_current_identity" "test" {
 
 // Without arguments, the provider's own OAuth client credentials are exchanged.
 func TestAccAccessTokenEphemeral_providerCredentials(t *testing.T) {
+	// Parallel before the setup, which would otherwise run among the sequential tests (one of
+	// them may move the clock and expire what it created).
+	t.Parallel()
 	oc := testAccCreateOAuthClient(t, testAccClient(t), "provider-creds")
 
-	acc.ParallelTest(t, acc.TestCase{
+	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
 		ProtoV6ProviderFactories: testAccPart2bFactories,
@@ -166,9 +172,12 @@ ephemeral "alien_access_token" "test" {}
 }
 
 func TestAccAccessTokenEphemeral_errors(t *testing.T) {
+	// Parallel before the setup, which would otherwise run among the sequential tests (one of
+	// them may move the clock and expire what it created).
+	t.Parallel()
 	oc := testAccCreateOAuthClient(t, testAccClient(t), "wrong-secret")
 
-	acc.ParallelTest(t, acc.TestCase{
+	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
 		ProtoV6ProviderFactories: testAccPart2bFactories,

@@ -223,6 +223,9 @@ func TestAccAPIToken_update(t *testing.T) {
 // A token created outside Terraform is adopted with an import block; keepers and rotate_before
 // set at the same time are recorded without replacing it. Later keeper changes replace it.
 func TestAccAPIToken_importAdoptsKeepers(t *testing.T) {
+	// Parallel before the setup, which would otherwise run among the sequential tests (one of
+	// them may move the clock and expire what it created).
+	t.Parallel()
 	c := testAccClient(t)
 	created, err := c.APITokens.Create(context.Background(), client.APITokenCreateOptions{
 		Name: testAccRandomName("adopted"), ExpiresIn: client.Expiry90d,
@@ -242,7 +245,7 @@ func TestAccAPIToken_importAdoptsKeepers(t *testing.T) {
   keepers       = { generation = %q }`, created.Name, generation))
 	}
 
-	acc.ParallelTest(t, acc.TestCase{
+	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckAPITokensRevoked(c),

@@ -14,6 +14,9 @@ import (
 
 // In an organization of the test's own: one enabled client, one disabled.
 func TestAccOAuthClientsDataSource_basic(t *testing.T) {
+	// Parallel before the setup, which would otherwise run among the sequential tests (one of
+	// them may move the clock and expire what it created).
+	t.Parallel()
 	org := testAccNewOrganization(t)
 	on := testAccCreateOAuthClient(t, org.Client, "on")
 	off := testAccCreateOAuthClient(t, org.Client, "off")
@@ -30,7 +33,7 @@ func TestAccOAuthClientsDataSource_basic(t *testing.T) {
 		})
 	}
 
-	acc.ParallelTest(t, acc.TestCase{
+	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []acc.TestStep{{

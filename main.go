@@ -24,6 +24,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	if !debug {
+		// Under a debugger the provider's own stderr shows its logs: keep them there.
+		if err := quietLogs(); err != nil {
+			log.Fatal(err.Error())
+		}
+	}
+
 	opts := providerserver.ServeOpts{
 		Address:         "registry.terraform.io/alien-intelligence/alien",
 		Debug:           debug,

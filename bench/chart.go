@@ -22,7 +22,7 @@ const (
 )
 
 // kindColours are the lines' colours (colour-blind friendly).
-var kindColours = map[string]string{kindBaseline: "#666666", kindMember: "#0072b2", kindToken: "#d55e00"}
+var kindColours = map[string]string{kindBaseline: "#666666", kindFloor: "#009e73", kindMember: "#0072b2", kindToken: "#d55e00"}
 
 // chart renders the scale results as SVG, or "" when there is nothing to draw.
 func (r *results) chart() string {
@@ -45,7 +45,7 @@ func (r *results) chart() string {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n",
 		width, height, width, height)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
-	fmt.Fprintf(&b, `<text x="%.0f" y="16" font-size="13" font-weight="bold">Wall time (s) against N: terraform_data baseline, alien_member, alien_api_token</text>`+"\n", marginL)
+	fmt.Fprintf(&b, `<text x="%.0f" y="16" font-size="13" font-weight="bold">Wall time (s) against N: terraform_data (baseline), benchfloor_thing (framework floor), alien_member, alien_api_token</text>`+"\n", marginL)
 
 	for pi, p := range panels {
 		x0 := float64(pi)*(marginL+panelW+marginR) + marginL

@@ -27,6 +27,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -41,6 +42,7 @@ type options struct {
 	ns        []int
 	latencies []time.Duration
 	only      map[string]bool
+	kinds     []string
 	keep      bool
 	seed      uint64
 }
@@ -79,13 +81,14 @@ func run() int {
 func parseOptions(args []string) (*options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	o := &options{}
-	var ns, lats, only string
+	var ns, lats, only, kinds string
 	fs.StringVar(&o.root, "root", ".", "the repository's root")
 	fs.StringVar(&o.terraform, "terraform", os.Getenv("TERRAFORM"), "the terraform CLI (default: terraform on PATH)")
 	fs.StringVar(&o.out, "out", "bench/results", "where the results are written (relative to -root)")
 	fs.StringVar(&ns, "n", "", "comma-separated resource counts (default 100,1000; BENCH_LARGE=1 adds 3000; BENCH_N overrides)")
 	fs.StringVar(&lats, "latency", "0,50ms", "comma-separated latencies added by alien-local")
 	fs.StringVar(&only, "only", "", "comma-separated parts to run: scale, faults, interrupt, load (default: all)")
+	fs.StringVar(&kinds, "kinds", strings.Join(scaleKinds, ","), "comma-separated kinds of the scale scenarios")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (terraform logs, databases, states)")
 	fs.Uint64Var(&o.seed, "seed", 42, "seed of alien-local's fault injection")
 	if err := fs.Parse(args); err != nil {
@@ -118,6 +121,13 @@ func parseOptions(args []string) (*options, error) {
 			return nil, fmt.Errorf("-latency: %q is not a duration", f)
 		}
 		o.latencies = append(o.latencies, d)
+	}
+	for _, k := range strings.Split(kinds, ",") {
+		k = strings.TrimSpace(k)
+		if !slices.Contains(scaleKinds, k) {
+			return nil, fmt.Errorf("-kinds: unknown kind %q (known: %s)", k, strings.Join(scaleKinds, ", "))
+		}
+		o.kinds = append(o.kinds, k)
 	}
 	o.only = map[string]bool{}
 	for _, f := range strings.Split(only, ",") {
@@ -231,11 +241,13 @@ func (b *bench) run(ctx context.Context) error {
 // build compiles the provider, alien-local and the memory-recording wrapper, and writes the
 // terraform CLI configuration that uses them through dev_overrides.
 func (b *bench) build(ctx context.Context) error {
-	b.progress("building the provider, alien-local and the memory wrapper")
+	b.progress("building the provider, the floor provider, alien-local and the memory wrapper")
 	for _, t := range []struct{ out, pkg string }{
 		{filepath.Join(b.bin, "real", "terraform-provider-alien"), "."},
+		{filepath.Join(b.bin, "real", "terraform-provider-benchfloor"), "./bench/floor"},
 		{filepath.Join(b.bin, "alien-local"), "./cmd/alien-local"},
 		{filepath.Join(b.bin, "override", "terraform-provider-alien"), "./bench/memwrap"},
+		{filepath.Join(b.bin, "override", "terraform-provider-benchfloor"), "./bench/memwrap"},
 	} {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", t.out, t.pkg)
 		cmd.Dir = b.opts.root
@@ -247,14 +259,15 @@ func (b *bench) build(ctx context.Context) error {
 	rc := fmt.Sprintf(`disable_checkpoint = true
 provider_installation {
   dev_overrides {
-    "alien-intelligence/alien" = %q
+    "alien-intelligence/alien"      = %q
+    "alien-intelligence/benchfloor" = %q
   }
   filesystem_mirror {
     path    = %q
     include = ["*/*/*"]
   }
 }
-`, filepath.Join(b.bin, "override"), filepath.Join(b.work, "no-providers"))
+`, filepath.Join(b.bin, "override"), filepath.Join(b.bin, "override"), filepath.Join(b.work, "no-providers"))
 	if err := os.WriteFile(b.rc, []byte(rc), 0o600); err != nil {
 		return err
 	}
@@ -269,7 +282,7 @@ provider_installation {
 		"TF_CLI_CONFIG_FILE="+b.rc,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
-		"ALIEN_BENCH_PROVIDER="+filepath.Join(b.bin, "real", "terraform-provider-alien"),
+		"ALIEN_BENCH_PROVIDER_DIR="+filepath.Join(b.bin, "real"),
 	)
 	return nil
 }

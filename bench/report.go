@@ -265,7 +265,10 @@ func (r *results) markdown(chart string) string {
 					}
 					reqs, per, rss := "—", "—", "—"
 					if kind != kindBaseline {
-						reqs, per, rss = fmt.Sprint(row.requests), fmt.Sprintf("%.3f", row.reqPerResource()), mib(row.peakKiB)
+						rss = mib(row.peakKiB)
+					}
+					if kind == kindMember || kind == kindToken {
+						reqs, per = fmt.Sprint(row.requests), fmt.Sprintf("%.3f", row.reqPerResource())
 					}
 					fmt.Fprintf(&b, "| `%s` | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
 						kind, n, secs(row.apply), secs(row.plan), secs(row.destroy),
@@ -277,7 +280,7 @@ func (r *results) markdown(chart string) string {
 		}
 		b.WriteString("Requests of the no-change plans, per route:\n\n")
 		for _, row := range r.scale {
-			if row.kind == kindBaseline || row.err != "" {
+			if (row.kind != kindMember && row.kind != kindToken) || row.err != "" {
 				continue
 			}
 			fmt.Fprintf(&b, "- `%s`, N = %d, latency %s: %s\n", row.kind, row.n, latencyName(row.latency), routes(row.byRoute))

@@ -14,12 +14,17 @@ import (
 // Kinds of the scale scenarios.
 const (
 	kindBaseline = "terraform_data"
+	kindFloor    = "benchfloor_thing"
 	kindMember   = "alien_member"
 	kindToken    = "alien_api_token"
 )
 
-// scaleKinds is the order the kinds run in (and are shown in).
-var scaleKinds = []string{kindBaseline, kindMember, kindToken}
+// scaleKinds is the order the kinds run in (and are shown in). benchfloor_thing (bench/floor: a
+// framework provider without I/O) runs without added latency only: it makes no request.
+var scaleKinds = []string{kindBaseline, kindFloor, kindMember, kindToken}
+
+// runs reports whether a kind runs at a latency.
+func runs(kind string, lat time.Duration) bool { return kind != kindFloor || lat == 0 }
 
 // serviceAccountsForTokens is how many service accounts the token scenario's tokens belong to
 // (created through the API beforehand, so the configuration holds exactly N resources).
@@ -46,11 +51,21 @@ func (r scaleRow) reqPerResource() float64 { return float64(r.requests) / float6
 // scale runs every scale scenario: per latency, per N, the baseline then the provider's kinds,
 // each against a fresh alien-local and database.
 func (b *bench) scale(ctx context.Context) error {
-	total := len(b.opts.latencies) * len(b.opts.ns) * len(scaleKinds)
+	total := 0
+	for _, lat := range b.opts.latencies {
+		for _, kind := range b.opts.kinds {
+			if runs(kind, lat) {
+				total += len(b.opts.ns)
+			}
+		}
+	}
 	i := 0
 	for _, lat := range b.opts.latencies {
 		for _, n := range b.opts.ns {
-			for _, kind := range scaleKinds {
+			for _, kind := range b.opts.kinds {
+				if !runs(kind, lat) {
+					continue
+				}
 				i++
 				row, err := b.scaleOne(ctx, kind, n, lat)
 				if ctx.Err() != nil {
@@ -78,7 +93,7 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 		return row, err
 	}
 	var srv *server
-	if kind != kindBaseline {
+	if kind == kindMember || kind == kindToken {
 		var flags []string
 		if lat > 0 {
 			flags = append(flags, "--latency", lat.String())
@@ -134,10 +149,25 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 // accounts are created through srv's API first.
 func scaleConfig(ctx context.Context, kind string, n int, srv *server) (string, error) {
 	var sb strings.Builder
-	if kind != kindBaseline {
+	if kind == kindMember || kind == kindToken {
 		sb.WriteString(providerBlock(""))
 	}
 	switch kind {
+	case kindFloor:
+		fmt.Fprintf(&sb, `terraform {
+  required_providers {
+    benchfloor = {
+      source = "alien-intelligence/benchfloor"
+    }
+  }
+}
+
+resource "benchfloor_thing" "r" {
+  count = %d
+  email = "bench-member-${count.index}@example.com"
+  role  = "viewer"
+}
+`, n)
 	case kindBaseline:
 		fmt.Fprintf(&sb, `resource "terraform_data" "r" {
   count = %d

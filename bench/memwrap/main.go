@@ -1,6 +1,6 @@
-// Command memwrap stands in for terraform-provider-alien in the dev_overrides directory of
-// `make bench`: it runs the real provider (ALIEN_BENCH_PROVIDER) as a child with the same
-// arguments, environment and stdio, and when the child exits appends its peak resident memory
+// Command memwrap stands in for a provider (terraform-provider-alien, terraform-provider-benchfloor)
+// in the dev_overrides directory of `make bench`: it runs the real provider of the same name in
+// ALIEN_BENCH_PROVIDER_DIR as a child with the same arguments, environment and stdio, and when the child exits appends its peak resident memory
 // (rusage ru_maxrss, in KiB) to ALIEN_BENCH_RSS_LOG. It exits with the child's status.
 //
 // Terraform starts a provider several times per command (schema, validation, plan, apply); the
@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"syscall"
 	"time"
@@ -23,11 +24,12 @@ func main() {
 }
 
 func run() int {
-	real := os.Getenv("ALIEN_BENCH_PROVIDER")
-	if real == "" {
-		fmt.Fprintln(os.Stderr, "memwrap: ALIEN_BENCH_PROVIDER must name the real provider binary")
+	dir := os.Getenv("ALIEN_BENCH_PROVIDER_DIR")
+	if dir == "" {
+		fmt.Fprintln(os.Stderr, "memwrap: ALIEN_BENCH_PROVIDER_DIR must name the directory of the real providers")
 		return 1
 	}
+	real := filepath.Join(dir, filepath.Base(os.Args[0]))
 	// Like a provider plugin (go-plugin), ignore interrupts: Terraform itself handles them and
 	// stops the provider over its protocol. SIGTERM is passed on to the child.
 	signals := make(chan os.Signal, 4)

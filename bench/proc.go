@@ -186,10 +186,12 @@ func freePort() (int, error) {
 
 // tfRun is the outcome of one terraform command.
 type tfRun struct {
-	elapsed time.Duration
-	exit    int
-	peakKiB int64 // the largest provider process of the command; 0 when none ran
-	log     string
+	elapsed     time.Duration
+	exit        int
+	peakKiB     int64         // the largest provider process of the command; 0 when none ran
+	cpu         time.Duration // terraform's CPU time, its providers included
+	providerCPU time.Duration // the providers' CPU time
+	log         string
 }
 
 // terraform runs terraform with args in dir against srv (nil: no API) and answers its outcome.
@@ -247,7 +249,10 @@ func (r *runningTF) wait(okExits []int) (tfRun, error) {
 	err := r.cmd.Wait()
 	out := tfRun{elapsed: time.Since(r.start), log: r.log}
 	r.logFile.Close()
-	out.peakKiB = peakRSS(r.rssLog)
+	out.peakKiB, out.providerCPU = providerUsage(r.rssLog)
+	if ps := r.cmd.ProcessState; ps != nil {
+		out.cpu = ps.UserTime() + ps.SystemTime()
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -267,23 +272,28 @@ func (r *runningTF) wait(okExits []int) (tfRun, error) {
 	return out, nil
 }
 
-// peakRSS is the largest maxrss_kib of the wrapper's log.
-func peakRSS(path string) int64 {
+// providerUsage reads the wrapper's log: the largest maxrss_kib and the sum of cpu_ms.
+func providerUsage(path string) (peakKiB int64, cpu time.Duration) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	var peak int64
 	for _, line := range strings.Split(string(data), "\n") {
 		for _, f := range strings.Fields(line) {
-			if v, ok := strings.CutPrefix(f, "maxrss_kib="); ok {
-				if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > peak {
-					peak = n
-				}
+			k, v, _ := strings.Cut(f, "=")
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				continue
+			}
+			switch k {
+			case "maxrss_kib":
+				peakKiB = max(peakKiB, n)
+			case "cpu_ms":
+				cpu += time.Duration(n) * time.Millisecond
 			}
 		}
 	}
-	return peak
+	return peakKiB, cpu
 }
 
 // tail is the last n lines of a file.

@@ -41,8 +41,16 @@ type scaleRow struct {
 	requests  int            // API requests of the no-change plan
 	byRoute   map[string]int // the same, per route
 	peakKiB   int64          // the provider's peak resident memory over the three commands
+	cpu       [3]cpuSplit    // apply, plan, destroy
 	planEmpty bool
 	err       string
+}
+
+// cpuSplit is a command's CPU time: Terraform's own and its providers'.
+type cpuSplit struct{ terraform, provider time.Duration }
+
+func splitOf(r tfRun) cpuSplit {
+	return cpuSplit{terraform: max(r.cpu-r.providerCPU, 0), provider: r.providerCPU}
 }
 
 // reqPerResource is the no-change plan's API requests per resource.
@@ -116,7 +124,7 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 	if err != nil {
 		return row, err
 	}
-	row.apply, row.peakKiB = apply.elapsed, apply.peakKiB
+	row.apply, row.peakKiB, row.cpu[0] = apply.elapsed, apply.peakKiB, splitOf(apply)
 	if srv != nil {
 		if _, _, _, err := srv.requests(ctx); err != nil { // reset
 			return row, err
@@ -126,7 +134,7 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 	if err != nil {
 		return row, err
 	}
-	row.plan, row.planEmpty = plan.elapsed, plan.exit == 0
+	row.plan, row.planEmpty, row.cpu[1] = plan.elapsed, plan.exit == 0, splitOf(plan)
 	row.peakKiB = max(row.peakKiB, plan.peakKiB)
 	if srv != nil {
 		if row.requests, row.byRoute, _, err = srv.requests(ctx); err != nil {
@@ -140,7 +148,7 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 	if err != nil {
 		return row, err
 	}
-	row.destroy = destroy.elapsed
+	row.destroy, row.cpu[2] = destroy.elapsed, splitOf(destroy)
 	row.peakKiB = max(row.peakKiB, destroy.peakKiB)
 	return row, nil
 }

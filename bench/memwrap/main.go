@@ -71,7 +71,7 @@ wait:
 	return 0
 }
 
-// record appends "maxrss_kib=<n> wall_ms=<n>" to ALIEN_BENCH_RSS_LOG, when set.
+// record appends "maxrss_kib=<n> cpu_ms=<n> wall_ms=<n>" to ALIEN_BENCH_RSS_LOG, when set.
 func record(cmd *exec.Cmd, wall time.Duration) {
 	path := os.Getenv("ALIEN_BENCH_RSS_LOG")
 	if path == "" || cmd.ProcessState == nil {
@@ -91,5 +91,6 @@ func record(cmd *exec.Cmd, wall time.Duration) {
 		kib /= 1024 // bytes there, KiB on Linux
 	}
 	// One short write with O_APPEND: concurrent providers never interleave their lines.
-	_, _ = fmt.Fprintf(f, "maxrss_kib=%d wall_ms=%d\n", kib, wall.Milliseconds())
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	_, _ = fmt.Fprintf(f, "maxrss_kib=%d cpu_ms=%d wall_ms=%d\n", kib, cpu.Milliseconds(), wall.Milliseconds())
 }

@@ -58,10 +58,7 @@ func (r *results) chart() string {
 			}
 		}
 		top := niceCeil(maxV)
-		minN, maxN := float64(ns[0]), float64(ns[len(ns)-1])
-		if minN == maxN {
-			minN = 0
-		}
+		minN, maxN := 0.0, float64(ns[len(ns)-1])
 		xOf := func(n int) float64 { return x0 + (float64(n)-minN)/(maxN-minN)*panelW }
 		yOf := func(v float64) float64 { return y0 + panelH - v/top*panelH }
 

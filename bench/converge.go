@@ -316,7 +316,7 @@ wait:
 		select {
 		case r := <-exited:
 			if sent.IsZero() {
-				return nil, fmt.Errorf("the apply ended (exit %d) before it could be interrupted: %v", r.exit, runErr)
+				return nil, fmt.Errorf("the apply ended (exit %d) before it could be interrupted: %w", r.exit, runErr)
 			}
 			out.toExit, out.exit = time.Since(sent), r.exit
 			break wait

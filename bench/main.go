@@ -252,7 +252,7 @@ func (b *bench) build(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", t.out, t.pkg)
 		cmd.Dir = b.opts.root
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", t.pkg, err, out)
+			return fmt.Errorf("go build %s: %w\n%s", t.pkg, err, out)
 		}
 	}
 	b.rc = filepath.Join(b.work, "terraform.rc")

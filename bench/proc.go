@@ -70,7 +70,7 @@ func (b *bench) startServer(ctx context.Context, dir, db, token string, flags ..
 		}
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("alien-local exited before it was ready (%v); its log: %s", s.waitErr, s.logPath)
+			return nil, fmt.Errorf("alien-local exited before it was ready (%w); its log: %s", s.waitErr, s.logPath)
 		case <-ctx.Done():
 			s.stop()
 			return nil, ctx.Err()

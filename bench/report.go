@@ -220,8 +220,8 @@ func (r *results) markdown(chart string) string {
 		e.loadStart, r.loadEnd, r.finished.Sub(r.started).Round(time.Second))
 	b.WriteString("Each scenario runs against its own alien-local process on loopback with a fresh SQLite database; " +
 		"Terraform runs with dev_overrides and its default parallelism (10). Times are wall-clock seconds of the whole " +
-		"`terraform` command. Requests per resource are the API requests of the no-change plan (from `/_local/stats`) " +
-		"divided by N. Provider peak RSS is the largest provider process of the scenario's commands.\n\n")
+		"`terraform` command (for the no-change plan, the median of 3 runs). Requests per resource are the API requests of the first no-change plan (from " +
+		"`/_local/stats`) divided by N. Provider peak RSS is the largest provider process of the scenario's commands.\n\n")
 
 	b.WriteString("## Targets\n\n| target | measured | |\n| --- | --- | --- |\n")
 	for _, t := range r.targets() {

@@ -29,18 +29,18 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "memwrap: ALIEN_BENCH_PROVIDER_DIR must name the directory of the real providers")
 		return 1
 	}
-	real := filepath.Join(dir, filepath.Base(os.Args[0]))
+	provider := filepath.Join(dir, filepath.Base(os.Args[0]))
 	// Like a provider plugin (go-plugin), ignore interrupts: Terraform itself handles them and
 	// stops the provider over its protocol. SIGTERM is passed on to the child.
 	signals := make(chan os.Signal, 4)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 
-	cmd := exec.Command(real, os.Args[1:]...)
+	cmd := exec.Command(provider, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = os.Environ()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "memwrap: starting %s: %v\n", real, err)
+		fmt.Fprintf(os.Stderr, "memwrap: starting %s: %v\n", provider, err)
 		return 1
 	}
 	done := make(chan error, 1)

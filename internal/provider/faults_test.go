@@ -455,7 +455,7 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := filepath.Join(dir, "config")
-	if err := os.MkdirAll(work, 0o755); err != nil {
+	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	config := "terraform {\n  required_providers {\n    alien = {\n      source = \"alien-intelligence/alien\"\n    }\n  }\n}\n\n" +
@@ -475,7 +475,7 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		case "apply", "plan", "destroy":
 			args = append(args, "-input=false", "-no-color")
 		}
-		cmd := exec.Command(tfPath, args...)
+		cmd := exec.Command(tfPath, args...) //nolint:gosec // the terraform the acceptance tests run (TF_ACC_TERRAFORM_PATH)
 		cmd.Dir, cmd.Env = work, env
 		return cmd
 	}

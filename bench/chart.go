@@ -108,6 +108,9 @@ func (r *results) chart() string {
 	lx := marginL
 	for _, lat := range r.opts.latencies {
 		for _, kind := range scaleKinds {
+			if _, ok := r.find(kind, ns[len(ns)-1], lat); !ok {
+				continue // not run (or failed) at this latency
+			}
 			dash := ""
 			label := kind
 			if lat > 0 {

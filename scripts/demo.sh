@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: build the provider and alien-local, start alien-local on a fresh database, apply
 # examples/quickstart against it with the freshly built provider (dev_overrides: no
-# `terraform init`, nothing downloaded), show what was created, and check that a second plan is
-# empty. The server and the temporary directory are removed on exit.
+# `terraform init`, nothing downloaded), show what was created, use the machine identities it made
+# with curl (their secrets piped from `terraform output -raw`, never printed), and check that a
+# second plan is empty. The server and the temporary directory are removed on exit.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -95,6 +96,98 @@ step "terraform apply (examples/quickstart)"
 
 step "What was created (terraform output)"
 "$terraform" output "${tf_flags[@]:2}"
+
+step "Using the machine identities"
+have_curl=true
+have_jq=true
+command -v curl >/dev/null || have_curl=false
+command -v jq >/dev/null || have_jq=false
+then_run=", then run"
+$have_curl || then_run=""
+cat <<EOF
+The quickstart made a service account with a read-only API token, and an OAuth client. Their
+secrets are in the state and shown as <sensitive>: only \`terraform output -raw NAME\` prints one.
+Each command below is printed as you would type it in examples/quickstart after an apply (here
+ALIEN_ENDPOINT=$ALIEN_ENDPOINT)$then_run. Secrets go from \`terraform output -raw\` or a
+shell variable straight into curl: none of them is printed.
+EOF
+if ! $have_curl; then
+	printf '\ncurl is not installed: the commands are printed, not run (install curl to try them).\n'
+fi
+
+# The commands read `terraform`: this one, the build the demo found.
+terraform_bin=$terraform
+terraform() { "$terraform_bin" "$@"; }
+
+# show prints a command as typed (its continuation lines indented); run shows it, then runs it
+# in this shell (so that assignments stay) with its output indented and without blank lines.
+# Neither ever prints a secret: the commands name them, and no command prints one.
+show() { printf '\n  $ %s\n' "${1//$'\n'/$'\n'    }"; }
+run() {
+	show "$1"
+	$have_curl || return 0
+	if ! eval "$1" >"$work/run.out"; then
+		echo "demo: the command above failed." >&2
+		exit 1
+	fi
+	sed -e '/^$/d' -e 's/^/  /' "$work/run.out"
+}
+# http_status prints the HTTP status that `curl -w '\nHTTP %{http_code}\n'` wrote last.
+http_status() { sed -n 's/^ *HTTP \([0-9][0-9]*\)$/\1/p' <<<"$1" | tail -n 1; }
+expect_status() { # expect_status WANT OUTPUT MEANING
+	local got
+	if ! $have_curl; then
+		printf '  -> (expected) HTTP %s %s\n' "$1" "$3"
+		return 0
+	fi
+	got=$(http_status "$2")
+	if [[ "$got" != "$1" ]]; then
+		echo "demo: expected HTTP $1 here, got ${got:-no answer}: this is a bug in alien-local or the demo." >&2
+		exit 1
+	fi
+	printf '  -> %s\n' "$3"
+}
+
+if $have_jq; then
+	json_access_token='jq -r .access_token'
+	json_identity="jq -c '{kind, oauth_client_id, expires_at}'"
+else
+	json_access_token="sed -n 's/.*\"access_token\": *\"\\([^\"]*\\)\".*/\\1/p'"
+	json_identity="grep -o '\"\\(kind\\|oauth_client_id\\|expires_at\\)\": *[^,}]*'"
+fi
+
+printf '\n1. The OAuth client exchanges its ID and secret for a one-hour access token (client-credentials\n'
+printf '   grant: HTTP Basic authentication and a form body) and keeps it in a shell variable:\n'
+access_token=""
+run "access_token=\$(curl -s -u \"\$(terraform output -raw oauth_client_id):\$(terraform output -raw oauth_client_secret)\" \\
+  -d grant_type=client_credentials \"\$ALIEN_ENDPOINT/oauth/token\" | $json_access_token)"
+if $have_curl && [[ "$access_token" != oaa_* ]]; then
+	echo "demo: POST /oauth/token did not answer an access token: this is a bug in alien-local or the demo." >&2
+	exit 1
+fi
+
+printf '\n   Who the access token is (GET /me): an OAuth client, and when the token expires:\n'
+run "curl -s -H \"Authorization: Bearer \$access_token\" \"\$ALIEN_ENDPOINT/me\" | $json_identity"
+
+printf '\n   It acts like an organization key, so it may create a dataset (a JSON body needs\n'
+printf '   Content-Type: application/json):\n'
+out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$access_token\" \\
+  -H 'Content-Type: application/json' -d '{\"name\": \"Weekly sales\"}' \"\$ALIEN_ENDPOINT/datasets\"")
+printf '%s\n' "$out"
+expect_status 201 "$out" "Created: an OAuth access token may write."
+
+printf '\n2. The service account'"'"'s read-only token lists the datasets:\n'
+out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$(terraform output -raw reader_token)\" \\
+  \"\$ALIEN_ENDPOINT/datasets\"")
+printf '%s\n' "$out"
+expect_status 200 "$out" "OK: scope \"read\" may read datasets."
+
+printf '\n   but may not create one:\n'
+out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$(terraform output -raw reader_token)\" \\
+  -H 'Content-Type: application/json' -d '{\"name\": \"Not allowed\"}' \"\$ALIEN_ENDPOINT/datasets\"")
+printf '%s\n' "$out"
+expect_status 403 "$out" "Forbidden: scope \"read\" may not write (scope \"read_write\" may)."
+unset access_token
 
 step "terraform plan: a second plan must be empty"
 set +e

@@ -35,3 +35,31 @@ resource "alien_member" "viewer" {
 data "alien_members" "all" {
   depends_on = [alien_member.writer, alien_member.viewer]
 }
+
+# A machine identity for a reporting bot. A service account (Enterprise plan, which alien-local's
+# organization is on) cannot log in: it acts only through the tokens it holds.
+resource "alien_service_account" "reporting" {
+  email       = "reporting-bot@example.com" # an identifier; need not be a real mailbox
+  description = "Weekly reporting: reads datasets"
+}
+
+# Its token, read-only: it may read datasets, never create them. It lives 90 days; the first apply
+# in its last 30 days replaces it, and create_before_destroy issues the new token before the old
+# one is revoked.
+resource "alien_api_token" "reader" {
+  name               = "Reporting bot (read-only)"
+  service_account_id = alien_service_account.reporting.id
+  scope              = "read"
+  expires_in         = "90d"
+  rotate_before      = "30d"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+# An OAuth client for a reporting dashboard: it exchanges its client ID and secret for one-hour
+# access tokens (client-credentials grant), which act like an organization key.
+resource "alien_oauth_client" "dashboard" {
+  name = "Reporting dashboard"
+}

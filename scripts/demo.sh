@@ -109,7 +109,8 @@ The quickstart made a service account with a read-only API token, and an OAuth c
 secrets are in the state and shown as <sensitive>: only \`terraform output -raw NAME\` prints one.
 Each command below is printed as you would type it in examples/quickstart after an apply (here
 ALIEN_ENDPOINT=$ALIEN_ENDPOINT)$then_run. Secrets go from \`terraform output -raw\` or a
-shell variable straight into curl: none of them is printed.
+shell variable through a pipe into curl (\`-K -\`, \`-H @-\`): none is printed, and none appears on a
+command line, where \`ps\` or your shell history would show it.
 EOF
 if ! $have_curl; then
 	printf '\ncurl is not installed: the commands are printed, not run (install curl to try them).\n'
@@ -159,32 +160,32 @@ fi
 printf '\n1. The OAuth client exchanges its ID and secret for a one-hour access token (client-credentials\n'
 printf '   grant: HTTP Basic authentication and a form body) and keeps it in a shell variable:\n'
 access_token=""
-run "access_token=\$(curl -s -u \"\$(terraform output -raw oauth_client_id):\$(terraform output -raw oauth_client_secret)\" \\
-  -d grant_type=client_credentials \"\$ALIEN_ENDPOINT/oauth/token\" | $json_access_token)"
+run "access_token=\$(printf 'user = \"%s:%s\"\\n' \"\$(terraform output -raw oauth_client_id)\" \"\$(terraform output -raw oauth_client_secret)\" |
+  curl -s -K - -d grant_type=client_credentials \"\$ALIEN_ENDPOINT/oauth/token\" | $json_access_token)"
 if $have_curl && [[ "$access_token" != oaa_* ]]; then
 	echo "demo: POST /oauth/token did not answer an access token: this is a bug in alien-local or the demo." >&2
 	exit 1
 fi
 
 printf '\n   Who the access token is (GET /me): an OAuth client, and when the token expires:\n'
-run "curl -s -H \"Authorization: Bearer \$access_token\" \"\$ALIEN_ENDPOINT/me\" | $json_identity"
+run "printf 'Authorization: Bearer %s\\n' \"\$access_token\" | curl -s -H @- \"\$ALIEN_ENDPOINT/me\" | $json_identity"
 
 printf '\n   It acts like an organization key, so it may create a dataset (a JSON body needs\n'
 printf '   Content-Type: application/json):\n'
-out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$access_token\" \\
+out=$(run "printf 'Authorization: Bearer %s\\n' \"\$access_token\" | curl -s -w '\\nHTTP %{http_code}\\n' -H @- \\
   -H 'Content-Type: application/json' -d '{\"name\": \"Weekly sales\"}' \"\$ALIEN_ENDPOINT/datasets\"")
 printf '%s\n' "$out"
 expect_status 201 "$out" "Created: an OAuth access token may write."
 
 printf '\n2. The service account'"'"'s read-only token lists the datasets:\n'
-out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$(terraform output -raw reader_token)\" \\
-  \"\$ALIEN_ENDPOINT/datasets\"")
+out=$(run "printf 'Authorization: Bearer %s\\n' \"\$(terraform output -raw reader_token)\" |
+  curl -s -w '\\nHTTP %{http_code}\\n' -H @- \"\$ALIEN_ENDPOINT/datasets\"")
 printf '%s\n' "$out"
 expect_status 200 "$out" "OK: scope \"read\" may read datasets."
 
 printf '\n   but may not create one:\n'
-out=$(run "curl -s -w '\\nHTTP %{http_code}\\n' -H \"Authorization: Bearer \$(terraform output -raw reader_token)\" \\
-  -H 'Content-Type: application/json' -d '{\"name\": \"Not allowed\"}' \"\$ALIEN_ENDPOINT/datasets\"")
+out=$(run "printf 'Authorization: Bearer %s\\n' \"\$(terraform output -raw reader_token)\" |
+  curl -s -w '\\nHTTP %{http_code}\\n' -H @- -H 'Content-Type: application/json' -d '{\"name\": \"Not allowed\"}' \"\$ALIEN_ENDPOINT/datasets\"")
 printf '%s\n' "$out"
 expect_status 403 "$out" "Forbidden: scope \"read\" may not write (scope \"read_write\" may)."
 unset access_token

@@ -188,7 +188,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // writeEnvFile writes the ALIEN_* lines to path with mode 0600.
 func writeEnvFile(path, lines string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) //nolint:gosec // the operator chose this path with --env-file|os.O_CREATE|os.O_TRUNC, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) //nolint:gosec // the operator chose this path with --env-file
 	if err != nil {
 		return fmt.Errorf("--env-file: %w", err)
 	}

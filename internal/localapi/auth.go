@@ -101,7 +101,8 @@ func (p *principal) requireManage() *apiError {
 	return errForbidden("%s has the Client role: it may read datasets and /me only; use an organization key or an OAuth client", p.describe())
 }
 
-// requirePlan refuses a feature outside the Enterprise plan.
+// requireEnterprise refuses a feature outside the Enterprise plan; feature names it in the message
+// ("service accounts need the enterprise plan; ...").
 func (p *principal) requireEnterprise(feature string) *apiError {
 	if p.org.Plan == planEnterprise {
 		return nil

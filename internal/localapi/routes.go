@@ -3,6 +3,7 @@ package localapi
 import (
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -117,7 +118,7 @@ func (s *Server) routes() *http.ServeMux {
 		allowed[rt.path] = append(allowed[rt.path], rt.method)
 	}
 	for path, methods := range allowed {
-		if contains(methods, "GET") {
+		if slices.Contains(methods, "GET") {
 			methods = append(methods, "HEAD")
 		}
 		sort.Strings(methods)
@@ -132,15 +133,6 @@ func (s *Server) routes() *http.ServeMux {
 		s.writeError(w, r, errNotFound("no such operation: %s %s", r.Method, r.URL.Path))
 	})
 	return mux
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // serveRoute checks access, reads the body and runs the operation; a returned error becomes the

@@ -136,9 +136,6 @@ type Server struct {
 
 	mu      sync.RWMutex
 	baseURL string
-
-	// touched debounces last_used_at writes (token id → last write, by the server clock).
-	touched map[string]time.Time
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,
@@ -160,15 +157,14 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:     cfg,
-		db:      db,
-		clock:   cfg.Clock,
-		log:     cfg.Logger,
-		mailer:  cfg.Mailer,
-		idp:     cfg.IdentityProvider,
-		stats:   newStats(),
-		faults:  newFaults(cfg.Faults),
-		touched: map[string]time.Time{},
+		cfg:    cfg,
+		db:     db,
+		clock:  cfg.Clock,
+		log:    cfg.Logger,
+		mailer: cfg.Mailer,
+		idp:    cfg.IdentityProvider,
+		stats:  newStats(),
+		faults: newFaults(cfg.Faults),
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}

@@ -42,13 +42,6 @@ func (tx *Tx) GetOrganization(id string) (*Organization, error) {
 	return &o, nil
 }
 
-// CountOrganizations counts the organizations.
-func (tx *Tx) CountOrganizations() (int, error) {
-	var n int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM organizations`).Scan(&n)
-	return n, err
-}
-
 // RenameOrganization changes an organization's name.
 func (tx *Tx) RenameOrganization(id, name string) error {
 	return tx.execOne(`UPDATE organizations SET name = ? WHERE id = ?`, name, id)

@@ -453,7 +453,7 @@ type Page struct {
 	Limit int
 }
 
-// pageClause returns the SQL tail and args of a keyset page over the seq column: one row more
+// clause returns the SQL tail and args of a keyset page over the seq column: one row more
 // than the limit is asked for, to know whether another page follows.
 func (p Page) clause(seqColumn string) (string, []any) {
 	limit := p.Limit

@@ -58,7 +58,7 @@ func (tx *Tx) InsertInvitation(i *Invitation) error {
 
 const invitationColumns = `seq, id, organization_id, email, role, link_hash, sent_at, expires_at, accepted_at, revoked_at, member_id`
 
-func scanInvitation(sc interface{ Scan(...any) error }) (*Invitation, error) {
+func scanInvitation(sc rowScanner) (*Invitation, error) {
 	var i Invitation
 	var sent, expires int64
 	var accepted, revoked sql.NullInt64
@@ -122,26 +122,7 @@ func (tx *Tx) ListInvitations(orgID string, f InvitationFilter, now time.Time, p
 		q += ` AND email = ?`
 		args = append(args, f.Email)
 	}
-	tail, targs := p.clause("seq")
-	rows, err := tx.tx.QueryContext(tx.ctx, q+tail, append(args, targs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, i)
-		seqs = append(seqs, i.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	return listPage(tx, q, args, "seq", p, scanInvitation, func(i *Invitation) int64 { return i.Seq })
 }
 
 // SetInvitationRole changes an invitation's role.

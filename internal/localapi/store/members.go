@@ -75,7 +75,7 @@ func (tx *Tx) InsertMember(m *Member) error {
 const memberColumns = `m.seq, m.id, m.organization_id, m.user_id, u.email, u.name, m.role, m.joined_at`
 const memberFrom = ` FROM members m JOIN users u ON u.id = m.user_id`
 
-func scanMember(sc interface{ Scan(...any) error }) (*Member, error) {
+func scanMember(sc rowScanner) (*Member, error) {
 	var m Member
 	var name sql.NullString
 	var joined int64
@@ -129,27 +129,7 @@ func (tx *Tx) ListMembers(orgID string, f MemberFilter, p Page) (items []*Member
 		q += ` AND u.email = ?`
 		args = append(args, f.Email)
 	}
-	tail, targs := p.clause("m.seq")
-	q += tail
-	rows, err := tx.tx.QueryContext(tx.ctx, q, append(args, targs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, m)
-		seqs = append(seqs, m.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	return listPage(tx, q, args, "m.seq", p, scanMember, func(m *Member) int64 { return m.Seq })
 }
 
 // CountOwners counts an organization's owners.

@@ -33,7 +33,7 @@ func (tx *Tx) InsertOAuthClient(c *OAuthClient) error {
 
 const oauthColumns = `seq, id, organization_id, name, client_id, secret_hash, enabled, created_at, created_by`
 
-func scanOAuthClient(sc interface{ Scan(...any) error }) (*OAuthClient, error) {
+func scanOAuthClient(sc rowScanner) (*OAuthClient, error) {
 	var c OAuthClient
 	var created int64
 	var by sql.NullString
@@ -69,26 +69,8 @@ func (tx *Tx) GetOAuthClientByClientID(clientID string) (*OAuthClient, error) {
 
 // ListOAuthClients lists an organization's clients in creation order.
 func (tx *Tx) ListOAuthClients(orgID string, p Page) (items []*OAuthClient, next int64, err error) {
-	tail, targs := p.clause("seq")
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+oauthColumns+` FROM oauth_clients WHERE organization_id = ?`+tail, append([]any{orgID}, targs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		c, err := scanOAuthClient(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, c)
-		seqs = append(seqs, c.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	return listPage(tx, `SELECT `+oauthColumns+` FROM oauth_clients WHERE organization_id = ?`, []any{orgID}, "seq", p,
+		scanOAuthClient, func(c *OAuthClient) int64 { return c.Seq })
 }
 
 // UpdateOAuthClient writes a client's name and enabled flag.
@@ -128,27 +110,16 @@ func (tx *Tx) InsertDataset(d *Dataset) error {
 
 // ListDatasets lists an organization's datasets in creation order.
 func (tx *Tx) ListDatasets(orgID string, p Page) (items []*Dataset, next int64, err error) {
-	tail, targs := p.clause("seq")
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT seq, id, organization_id, name, created_at FROM datasets WHERE organization_id = ?`+tail,
-		append([]any{orgID}, targs...)...)
-	if err != nil {
-		return nil, 0, err
+	return listPage(tx, `SELECT seq, id, organization_id, name, created_at FROM datasets WHERE organization_id = ?`, []any{orgID}, "seq", p,
+		scanDataset, func(d *Dataset) int64 { return d.Seq })
+}
+
+func scanDataset(sc rowScanner) (*Dataset, error) {
+	var d Dataset
+	var created int64
+	if err := sc.Scan(&d.Seq, &d.ID, &d.OrganizationID, &d.Name, &created); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		var d Dataset
-		var created int64
-		if err := rows.Scan(&d.Seq, &d.ID, &d.OrganizationID, &d.Name, &created); err != nil {
-			return nil, 0, err
-		}
-		d.CreatedAt = fromUnix(created)
-		items = append(items, &d)
-		seqs = append(seqs, d.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	d.CreatedAt = fromUnix(created)
+	return &d, nil
 }

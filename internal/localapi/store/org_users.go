@@ -43,7 +43,7 @@ func (tx *Tx) InsertOrgUser(u *OrgUser) error {
 
 const orgUserColumns = `seq, id, organization_id, kind, email, description, first_name, last_name, created_at, locked_at, password_set_at`
 
-func scanOrgUser(sc interface{ Scan(...any) error }) (*OrgUser, error) {
+func scanOrgUser(sc rowScanner) (*OrgUser, error) {
 	var u OrgUser
 	var created int64
 	var locked, pw sql.NullInt64
@@ -116,26 +116,7 @@ func (tx *Tx) ListOrgUsers(orgID, kind string, f OrgUserFilter, p Page) (items [
 		q += ` AND email = ?`
 		args = append(args, f.Email)
 	}
-	tail, targs := p.clause("seq")
-	rows, err := tx.tx.QueryContext(tx.ctx, q+tail, append(args, targs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		u, err := scanOrgUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, u)
-		seqs = append(seqs, u.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	return listPage(tx, q, args, "seq", p, scanOrgUser, func(u *OrgUser) int64 { return u.Seq })
 }
 
 // ManagedUserIDs lists the ids of an organization's managed users.

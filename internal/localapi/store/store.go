@@ -447,33 +447,50 @@ func nullString(s *string) sql.NullString {
 }
 
 // Page selects a page of a list: rows after the cursor position After (a seq; 0 for the first
-// page), at most Limit of them.
+// page), at most Limit of them (50 when Limit is not positive).
 type Page struct {
 	After int64
 	Limit int
 }
 
-// clause returns the SQL tail and args of a keyset page over the seq column: one row more
-// than the limit is asked for, to know whether another page follows.
-func (p Page) clause(seqColumn string) (string, []any) {
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 50
+func (p Page) limit() int {
+	if p.Limit <= 0 {
+		return 50
 	}
-	return ` AND ` + seqColumn + ` > ? ORDER BY ` + seqColumn + ` LIMIT ?`, []any{p.After, limit + 1}
+	return p.Limit
 }
 
-// trim cuts a result one row over the limit and returns the seq to continue after (0 when this
-// was the last page).
-func trim[T any](items []T, seqs []int64, p Page) ([]T, int64) {
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 50
+// rowScanner is a row being read: *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// listPage runs query, a SELECT whose WHERE clause can take one more condition, as a keyset page
+// over seqColumn: the rows after p.After in seq order, scanned by scan. It asks for one row more
+// than the limit, to know whether another page follows, and answers the seq to continue after
+// (read from a row by seq), 0 on the last page. A row written while a client pages gets a higher
+// seq, so pages never skip or repeat a row.
+func listPage[T any](tx *Tx, query string, args []any, seqColumn string, p Page, scan func(rowScanner) (T, error), seq func(T) int64) ([]T, int64, error) {
+	limit := p.limit()
+	query += ` AND ` + seqColumn + ` > ? ORDER BY ` + seqColumn + ` LIMIT ?`
+	rows, err := tx.tx.QueryContext(tx.ctx, query, append(args, p.After, limit+1)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var items []T
+	for rows.Next() {
+		it, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
 	}
 	if len(items) > limit {
-		return items[:limit], seqs[limit-1]
+		return items[:limit], seq(items[limit-1]), nil
 	}
-	return items, 0
+	return items, 0, nil
 }
 
 // CountRows counts the rows of a table (for tests).

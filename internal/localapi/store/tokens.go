@@ -58,7 +58,7 @@ func (tx *Tx) InsertAPIToken(t *APIToken) error {
 
 const tokenColumns = `seq, id, organization_id, name, service_account_id, scope, secret_hash, expires_in, created_at, expires_at, last_used_at, revoked_at, created_by`
 
-func scanToken(sc interface{ Scan(...any) error }) (*APIToken, error) {
+func scanToken(sc rowScanner) (*APIToken, error) {
 	var t APIToken
 	var sa, scope, by sql.NullString
 	var created int64
@@ -121,26 +121,7 @@ func (tx *Tx) ListAPITokens(orgID string, f APITokenFilter, now time.Time, p Pag
 		q += ` AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`
 		args = append(args, unix(now))
 	}
-	tail, targs := p.clause("seq")
-	rows, err := tx.tx.QueryContext(tx.ctx, q+tail, append(args, targs...)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var seqs []int64
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		items = append(items, t)
-		seqs = append(seqs, t.Seq)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	items, next = trim(items, seqs, p)
-	return items, next, nil
+	return listPage(tx, q, args, "seq", p, scanToken, func(t *APIToken) int64 { return t.Seq })
 }
 
 // RevokeAPIToken marks a token revoked (ErrNotFound when it already was).

@@ -82,10 +82,10 @@ func (r *invitationResource) Metadata(_ context.Context, req resource.MetadataRe
 func (r *invitationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An invitation to join the organization: the explicit, lower-level object. After " +
-			"the memberPerson accepts, it stays in state as `accepted` (the membership is then managed with " +
+			"the invitee accepts, it stays in state as `accepted` (the membership is then managed with " +
 			"`alien_member`, if at all); an expired one plans an in-place update that sends it again; one revoked " +
 			"outside Terraform leaves state. Destroying a pending or expired invitation revokes it; destroying an " +
-			"accepted one only forgets it. To manage a memberPerson from invitation to membership, use `alien_member` " +
+			"accepted one only forgets it. To manage a person from invitation to membership, use `alien_member` " +
 			"instead, and never manage the same email with both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -197,7 +197,7 @@ func (r *invitationResource) Create(ctx context.Context, req resource.CreateRequ
 		d := apiErrorDiagnostic("creating", "invitation", email, err)
 		if errors.Is(err, client.ErrConflict) {
 			d = diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+
-				"A memberPerson who is already a member cannot be invited: manage them with alien_member. An email with a "+
+				"A person who is already a member cannot be invited: manage them with alien_member. An email with a "+
 				"pending invitation cannot get a second one: import that invitation (terraform import "+
 				"alien_invitation.<name> inv_...) or revoke it first.")
 		}
@@ -300,7 +300,7 @@ func (r *invitationResource) ImportState(ctx context.Context, req resource.Impor
 	id := strings.TrimSpace(req.ID)
 	if !strings.HasPrefix(id, "inv_") {
 		resp.Diagnostics.AddError("Unexpected import identifier",
-			fmt.Sprintf("Import an invitation by its id (inv_...), not %q. To import a memberPerson by email, use "+
+			fmt.Sprintf("Import an invitation by its id (inv_...), not %q. To import a person by email, use "+
 				"alien_member.", req.ID))
 		return
 	}

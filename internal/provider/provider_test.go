@@ -60,6 +60,44 @@ func TestProvider_schemas(t *testing.T) {
 	if _, ok := resp.EphemeralResourceSchemas["alien_access_token"]; !ok {
 		t.Error("ephemeral resource alien_access_token is not registered")
 	}
+
+	// The descriptions are the docs: no Go identifier (camelCase) may leak into them, as one did
+	// when a rename of a Go type reached alien_invitation's description.
+	schemas := map[string]*tfprotov6.Schema{"provider": resp.Provider}
+	for kind, m := range map[string]map[string]*tfprotov6.Schema{
+		"resource": resp.ResourceSchemas, "data source": resp.DataSourceSchemas, "ephemeral resource": resp.EphemeralResourceSchemas,
+	} {
+		for name, s := range m {
+			schemas[kind+" "+name] = s
+		}
+	}
+	for name, s := range schemas {
+		for where, text := range testSchemaDescriptions(s) {
+			if id := goIdentifierInText.FindString(text); id != "" {
+				t.Errorf("%s: the description of %s names %q, a Go identifier", name, where, id)
+			}
+		}
+	}
+}
+
+// goIdentifierInText matches a camelCase word, such as a Go identifier, in prose.
+var goIdentifierInText = regexp.MustCompile(`\b[a-z]+[A-Z][A-Za-z0-9]*\b`)
+
+// testSchemaDescriptions maps "the schema" and each attribute's path (nested ones included) to
+// its description.
+func testSchemaDescriptions(s *tfprotov6.Schema) map[string]string {
+	out := map[string]string{"the schema": s.Block.Description}
+	var walk func(prefix string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(prefix string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			out[prefix+a.Name] = a.Description
+			if a.NestedType != nil {
+				walk(prefix+a.Name+".", a.NestedType.Attributes)
+			}
+		}
+	}
+	walk("", s.Block.Attributes)
+	return out
 }
 
 // clearAlienEnv hides the ALIEN_* variables (the acceptance harness sets some) for one test.

@@ -159,12 +159,6 @@ func newAPIToken(tx *store.Tx, t *store.APIToken) ([]byte, error) {
 	return secret, nil
 }
 
-func (s *Server) newOrganizationKey(tx *store.Tx, orgID, name string, createdBy *string, now time.Time) (*store.APIToken, []byte, error) {
-	t := &store.APIToken{OrganizationID: orgID, Name: name, ExpiresIn: "never", CreatedAt: now, CreatedBy: createdBy}
-	secret, err := newAPIToken(tx, t)
-	return t, secret, err
-}
-
 // accessClaims are the signed contents of an oaa_ access token.
 type accessClaims struct {
 	Kind    string `json:"k"`

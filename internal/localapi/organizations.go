@@ -3,6 +3,7 @@ package localapi
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
@@ -83,6 +84,31 @@ func (c *call) organizationFor(tx *store.Tx, id string) (*store.Organization, er
 	return org, err
 }
 
+// bootstrapKey is the organization key that comes with a new organization, shown only once.
+type bootstrapKey struct {
+	id    string
+	token string
+}
+
+// newOrganization creates an organization on plan with the user ownerID as its Owner, and that
+// user's organization key for it (named "bootstrap", never expiring): what POST /organizations
+// answers and what a new database starts with.
+func newOrganization(tx *store.Tx, name, plan, ownerID string, now time.Time) (*store.Organization, bootstrapKey, error) {
+	org := &store.Organization{ID: store.NewID("org"), Name: name, Plan: plan, CreatedAt: now}
+	if err := tx.InsertOrganization(org); err != nil {
+		return nil, bootstrapKey{}, err
+	}
+	if err := tx.InsertMember(&store.Member{ID: store.NewID("mem"), OrganizationID: org.ID, UserID: ownerID, Role: roleOwner, JoinedAt: now}); err != nil {
+		return nil, bootstrapKey{}, err
+	}
+	t := &store.APIToken{OrganizationID: org.ID, Name: "bootstrap", ExpiresIn: "never", CreatedAt: now, CreatedBy: &ownerID}
+	secret, err := newAPIToken(tx, t)
+	if err != nil {
+		return nil, bootstrapKey{}, err
+	}
+	return org, bootstrapKey{id: t.ID, token: formatAPIToken(t.ID, secret)}, nil
+}
+
 func (s *Server) createOrganization(c *call) error {
 	var name string
 	if e := decodeObject(c.body, strField("name", &name, true)); e != nil {
@@ -102,23 +128,14 @@ func (s *Server) createOrganization(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
-		org := &store.Organization{ID: store.NewID("org"), Name: name, Plan: planFree, CreatedAt: now}
-		if err := tx.InsertOrganization(org); err != nil {
-			return nil, err
-		}
-		if err := tx.InsertMember(&store.Member{ID: store.NewID("mem"), OrganizationID: org.ID, UserID: user.ID, Role: roleOwner, JoinedAt: now}); err != nil {
-			return nil, err
-		}
-		tok, secret, err := s.newOrganizationKey(tx, org.ID, "bootstrap", &user.ID, now)
+		org, key, err := newOrganization(tx, name, planFree, user.ID, s.now())
 		if err != nil {
 			return nil, err
 		}
 		return &outcome{
-			status: http.StatusCreated,
-			body: wireOrganizationCreated{wireOrganization: toWireOrganization(org),
-				BootstrapToken: formatAPIToken(tok.ID, secret), BootstrapTokenID: tok.ID},
-			secretKind: secretBootstrapToken, secretField: "bootstrap_token", secretObjectID: tok.ID,
+			status:     http.StatusCreated,
+			body:       wireOrganizationCreated{wireOrganization: toWireOrganization(org), BootstrapToken: key.token, BootstrapTokenID: key.id},
+			secretKind: secretBootstrapToken, secretField: "bootstrap_token", secretObjectID: key.id,
 		}, nil
 	})
 }

@@ -284,7 +284,7 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 		bc.OwnerName = "Local Owner"
 	}
 	if e := validateName("organization_name", bc.OrganizationName, 100); e != nil {
-		return nil, errors.New(e.Message)
+		return nil, fmt.Errorf("organization name: %s", e.Message)
 	}
 	if e := validateEmail("owner_email", bc.OwnerEmail); e != nil {
 		return nil, fmt.Errorf("owner email: %s", e.Message)
@@ -299,19 +299,12 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	org := &store.Organization{ID: store.NewID("org"), Name: bc.OrganizationName, Plan: planEnterprise, CreatedAt: now}
-	if err := tx.InsertOrganization(org); err != nil {
-		return nil, err
-	}
-	if err := tx.InsertMember(&store.Member{ID: store.NewID("mem"), OrganizationID: org.ID, UserID: user.ID, Role: roleOwner, JoinedAt: now}); err != nil {
-		return nil, err
-	}
-	tok, secret, err := s.newOrganizationKey(tx, org.ID, "bootstrap", &user.ID, now)
+	org, key, err := newOrganization(tx, bc.OrganizationName, planEnterprise, user.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	return &BootstrapResult{
-		Token:          formatAPIToken(tok.ID, secret),
+		Token:          key.token,
 		OrganizationID: org.ID,
 		OwnerUserID:    user.ID,
 		OwnerEmail:     user.Email,

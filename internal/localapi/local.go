@@ -89,18 +89,16 @@ func (s *Server) localSetPlan(c *call) error {
 		return e
 	}
 	id := c.r.PathValue("organization_id")
-	var org *store.Organization
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		org, err = tx.GetOrganization(id)
+	org, err := inWrite(c, func(tx *store.Tx) (*store.Organization, error) {
+		org, err := tx.GetOrganization(id)
 		if errors.Is(err, store.ErrNotFound) {
-			return errNotFound("no organization %s", id)
+			return nil, errNotFound("no organization %s", id)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		org.Plan = plan
-		return tx.SetOrganizationPlan(id, plan)
+		return org, tx.SetOrganizationPlan(id, plan)
 	})
 	if err != nil {
 		return err

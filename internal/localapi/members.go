@@ -26,17 +26,9 @@ func (s *Server) listMembers(c *call) error {
 	if e != nil {
 		return e
 	}
-	var items []*store.Member
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListMembers(c.p.org.ID, store.MemberFilter{Role: role, Email: email}, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, makePage("members", items, next, toWireMember))
+	return answerPage(c, "members", func(tx *store.Tx) ([]*store.Member, int64, error) {
+		return tx.ListMembers(c.p.org.ID, store.MemberFilter{Role: role, Email: email}, pg)
+	}, toWireMember)
 }
 
 func memberNotFound(id string) *apiError {
@@ -53,12 +45,7 @@ func (c *call) member(tx *store.Tx) (*store.Member, error) {
 }
 
 func (s *Server) getMember(c *call) error {
-	var m *store.Member
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		m, err = c.member(tx)
-		return err
-	})
+	m, err := inRead(c, c.member)
 	if err != nil {
 		return err
 	}
@@ -88,22 +75,18 @@ func (s *Server) updateMember(c *call) error {
 	if e := validateEnum("role", role, roles...); e != nil {
 		return e
 	}
-	var m *store.Member
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if m, err = c.member(tx); err != nil {
-			return err
-		}
-		if role == m.Role {
-			return nil
+	m, err := inWrite(c, func(tx *store.Tx) (*store.Member, error) {
+		m, err := c.member(tx)
+		if err != nil || role == m.Role {
+			return m, err
 		}
 		if role != roleOwner {
 			if err := lastOwner(tx, m, "demoted"); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		m.Role = role
-		return tx.SetMemberRole(m.OrganizationID, m.ID, role)
+		return m, tx.SetMemberRole(m.OrganizationID, m.ID, role)
 	})
 	if err != nil {
 		return err
@@ -146,17 +129,9 @@ func (s *Server) listInvitations(c *call) error {
 		return e
 	}
 	now := s.now()
-	var items []*store.Invitation
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListInvitations(c.p.org.ID, store.InvitationFilter{Status: status, Email: email}, now, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, makePage("invitations", items, next, func(i *store.Invitation) wireInvitation { return toWireInvitation(i, now) }))
+	return answerPage(c, "invitations", func(tx *store.Tx) ([]*store.Invitation, int64, error) {
+		return tx.ListInvitations(c.p.org.ID, store.InvitationFilter{Status: status, Email: email}, now, pg)
+	}, func(i *store.Invitation) wireInvitation { return toWireInvitation(i, now) })
 }
 
 func (c *call) invitation(tx *store.Tx) (*store.Invitation, error) {
@@ -246,12 +221,7 @@ func (s *Server) createInvitation(c *call) error {
 }
 
 func (s *Server) getInvitation(c *call) error {
-	var inv *store.Invitation
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		inv, err = c.invitation(tx)
-		return err
-	})
+	inv, err := inRead(c, c.invitation)
 	if err != nil {
 		return err
 	}
@@ -267,17 +237,16 @@ func (s *Server) updateInvitation(c *call) error {
 		return e
 	}
 	now := s.now()
-	var inv *store.Invitation
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if inv, err = c.invitation(tx); err != nil {
-			return err
+	inv, err := inWrite(c, func(tx *store.Tx) (*store.Invitation, error) {
+		inv, err := c.invitation(tx)
+		if err != nil {
+			return nil, err
 		}
 		if st := inv.Status(now); st != store.InvitationPending && st != store.InvitationExpired {
-			return errConflict("invitation %s is %s; only a pending or expired invitation can change role", inv.ID, st)
+			return nil, errConflict("invitation %s is %s; only a pending or expired invitation can change role", inv.ID, st)
 		}
 		inv.Role = role
-		return tx.SetInvitationRole(inv.ID, role)
+		return inv, tx.SetInvitationRole(inv.ID, role)
 	})
 	if err != nil {
 		return err

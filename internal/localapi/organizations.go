@@ -141,11 +141,8 @@ func (s *Server) createOrganization(c *call) error {
 }
 
 func (s *Server) getOrganization(c *call) error {
-	var org *store.Organization
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		org, err = c.organizationFor(tx, c.r.PathValue("organization_id"))
-		return err
+	org, err := inRead(c, func(tx *store.Tx) (*store.Organization, error) {
+		return c.organizationFor(tx, c.r.PathValue("organization_id"))
 	})
 	if err != nil {
 		return err
@@ -161,17 +158,13 @@ func (s *Server) updateOrganization(c *call) error {
 	if e := validateName("name", name, 100); e != nil {
 		return e
 	}
-	var org *store.Organization
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if org, err = c.organizationFor(tx, c.r.PathValue("organization_id")); err != nil {
-			return err
-		}
-		if err := tx.RenameOrganization(org.ID, name); err != nil {
-			return err
+	org, err := inWrite(c, func(tx *store.Tx) (*store.Organization, error) {
+		org, err := c.organizationFor(tx, c.r.PathValue("organization_id"))
+		if err != nil {
+			return nil, err
 		}
 		org.Name = name
-		return nil
+		return org, tx.RenameOrganization(org.ID, name)
 	})
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alien-intelligence/terraform-provider-alien/api"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
 
 // access is what a route asks of the caller.
@@ -201,6 +202,45 @@ func (c *call) json(status int, v any) error {
 func (c *call) noContent() error {
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// inRead runs get in a read transaction and answers what it read.
+func inRead[T any](c *call, get func(tx *store.Tx) (T, error)) (T, error) {
+	var v T
+	err := c.s.db.Read(c.r.Context(), func(tx *store.Tx) error {
+		var err error
+		v, err = get(tx)
+		return err
+	})
+	return v, err
+}
+
+// inWrite runs change in a write transaction, committed when change succeeds, and answers what
+// change answered. (Creates go through call.write instead, for their Idempotency-Key.)
+func inWrite[T any](c *call, change func(tx *store.Tx) (T, error)) (T, error) {
+	var v T
+	err := c.s.db.Write(c.r.Context(), func(tx *store.Tx) error {
+		var err error
+		v, err = change(tx)
+		return err
+	})
+	return v, err
+}
+
+// answerPage answers one page of the collection coll: list reads it in a read transaction (items
+// and the seq to continue after), conv turns each item into its wire type.
+func answerPage[S, T any](c *call, coll string, list func(tx *store.Tx) ([]S, int64, error), conv func(S) T) error {
+	var items []S
+	var next int64
+	err := c.s.db.Read(c.r.Context(), func(tx *store.Tx) error {
+		var err error
+		items, next, err = list(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.json(http.StatusOK, makePage(coll, items, next, conv))
 }
 
 func (s *Server) health(c *call) error {

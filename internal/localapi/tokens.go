@@ -52,17 +52,9 @@ func (s *Server) listAPITokens(c *call) error {
 		return e
 	}
 	now := s.now()
-	var items []*store.APIToken
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListAPITokens(c.p.org.ID, f, now, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, makePage("api-tokens", items, next, func(t *store.APIToken) wireAPIToken { return toWireAPIToken(t, now) }))
+	return answerPage(c, "api-tokens", func(tx *store.Tx) ([]*store.APIToken, int64, error) {
+		return tx.ListAPITokens(c.p.org.ID, f, now, pg)
+	}, func(t *store.APIToken) wireAPIToken { return toWireAPIToken(t, now) })
 }
 
 func (s *Server) createAPIToken(c *call) error {
@@ -146,12 +138,7 @@ func (c *call) apiToken(tx *store.Tx) (*store.APIToken, error) {
 }
 
 func (s *Server) getAPIToken(c *call) error {
-	var t *store.APIToken
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		t, err = c.apiToken(tx)
-		return err
-	})
+	t, err := inRead(c, c.apiToken)
 	if err != nil {
 		return err
 	}
@@ -191,17 +178,9 @@ func (s *Server) listOAuthClients(c *call) error {
 	if e != nil {
 		return e
 	}
-	var items []*store.OAuthClient
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListOAuthClients(c.p.org.ID, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, makePage("oauth-clients", items, next, toWireOAuthClient))
+	return answerPage(c, "oauth-clients", func(tx *store.Tx) ([]*store.OAuthClient, int64, error) {
+		return tx.ListOAuthClients(c.p.org.ID, pg)
+	}, toWireOAuthClient)
 }
 
 func (s *Server) createOAuthClient(c *call) error {
@@ -237,12 +216,7 @@ func (c *call) oauthClient(tx *store.Tx) (*store.OAuthClient, error) {
 }
 
 func (s *Server) getOAuthClient(c *call) error {
-	var cl *store.OAuthClient
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		cl, err = c.oauthClient(tx)
-		return err
-	})
+	cl, err := inRead(c, c.oauthClient)
 	if err != nil {
 		return err
 	}
@@ -263,11 +237,10 @@ func (s *Server) updateOAuthClient(c *call) error {
 			return e
 		}
 	}
-	var cl *store.OAuthClient
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if cl, err = c.oauthClient(tx); err != nil {
-			return err
+	cl, err := inWrite(c, func(tx *store.Tx) (*store.OAuthClient, error) {
+		cl, err := c.oauthClient(tx)
+		if err != nil {
+			return nil, err
 		}
 		if hasName {
 			cl.Name = name
@@ -275,7 +248,7 @@ func (s *Server) updateOAuthClient(c *call) error {
 		if hasEnabled {
 			cl.Enabled = enabled
 		}
-		return tx.UpdateOAuthClient(cl.ID, cl.Name, cl.Enabled)
+		return cl, tx.UpdateOAuthClient(cl.ID, cl.Name, cl.Enabled)
 	})
 	if err != nil {
 		return err
@@ -395,19 +368,9 @@ func (s *Server) listDatasets(c *call) error {
 	if e != nil {
 		return e
 	}
-	var items []*store.Dataset
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListDatasets(c.p.org.ID, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.json(http.StatusOK, makePage("datasets", items, next, func(d *store.Dataset) wireDataset {
-		return wireDataset{ID: d.ID, Name: d.Name, CreatedAt: d.CreatedAt}
-	}))
+	return answerPage(c, "datasets", func(tx *store.Tx) ([]*store.Dataset, int64, error) {
+		return tx.ListDatasets(c.p.org.ID, pg)
+	}, toWireDataset)
 }
 
 func (s *Server) createDataset(c *call) error {
@@ -429,6 +392,6 @@ func (s *Server) createDataset(c *call) error {
 		if err := tx.InsertDataset(d); err != nil {
 			return nil, err
 		}
-		return &outcome{status: http.StatusCreated, body: wireDataset{ID: d.ID, Name: d.Name, CreatedAt: d.CreatedAt}}, nil
+		return &outcome{status: http.StatusCreated, body: toWireDataset(d)}, nil
 	})
 }

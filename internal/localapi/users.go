@@ -63,20 +63,11 @@ func (s *Server) listOrgUsers(c *call, kind, coll string) error {
 	if f.Email, e = query(c.r, "email"); e != nil {
 		return e
 	}
-	var items []*store.OrgUser
-	var next int64
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		items, next, err = tx.ListOrgUsers(c.p.org.ID, kind, f, pg)
-		return err
-	})
-	if err != nil {
-		return err
-	}
+	list := func(tx *store.Tx) ([]*store.OrgUser, int64, error) { return tx.ListOrgUsers(c.p.org.ID, kind, f, pg) }
 	if kind == store.KindManagedUser {
-		return c.json(http.StatusOK, makePage(coll, items, next, toWireManagedUser))
+		return answerPage(c, coll, list, toWireManagedUser)
 	}
-	return c.json(http.StatusOK, makePage(coll, items, next, toWireServiceAccount))
+	return answerPage(c, coll, list, toWireServiceAccount)
 }
 
 // insertOrgUser adds a service account or managed user, or answers the 409 naming the holder of
@@ -95,12 +86,7 @@ func (s *Server) readOrgUser(c *call, kind, param string) error {
 	if e := c.p.requireEnterprise(plural); e != nil {
 		return e
 	}
-	var u *store.OrgUser
-	err := s.db.Read(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = c.orgUser(tx, kind, param)
-		return err
-	})
+	u, err := inRead(c, func(tx *store.Tx) (*store.OrgUser, error) { return c.orgUser(tx, kind, param) })
 	if err != nil {
 		return err
 	}
@@ -156,14 +142,13 @@ func (s *Server) updateServiceAccount(c *call) error {
 	if e := validateText("description", description, 500); e != nil {
 		return e
 	}
-	var u *store.OrgUser
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if u, err = c.orgUser(tx, store.KindServiceAccount, "service_account_id"); err != nil {
-			return err
+	u, err := inWrite(c, func(tx *store.Tx) (*store.OrgUser, error) {
+		u, err := c.orgUser(tx, store.KindServiceAccount, "service_account_id")
+		if err != nil {
+			return nil, err
 		}
 		u.Description = description
-		return tx.SetDescription(u.ID, description)
+		return u, tx.SetDescription(u.ID, description)
 	})
 	if err != nil {
 		return err
@@ -171,12 +156,14 @@ func (s *Server) updateServiceAccount(c *call) error {
 	return c.json(http.StatusOK, toWireServiceAccount(u))
 }
 
-// deactivateServiceAccount locks the account and revokes all its tokens in one transaction.
-func (s *Server) deactivateServiceAccount(c *call) error {
-	if e := c.p.requireEnterprise("service accounts"); e != nil {
-		return e
-	}
-	if e := decodeEmpty(c.body); e != nil {
+func (s *Server) deactivateServiceAccount(c *call) error { return s.setServiceAccountLock(c, true) }
+
+func (s *Server) reactivateServiceAccount(c *call) error { return s.setServiceAccountLock(c, false) }
+
+// setServiceAccountLock deactivates a service account (locks it and revokes all its tokens, in
+// one transaction) or reactivates it (unlocks it; its revoked tokens stay revoked).
+func (s *Server) setServiceAccountLock(c *call, lock bool) error {
+	if e := c.orgUserAction("service accounts"); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -185,41 +172,42 @@ func (s *Server) deactivateServiceAccount(c *call) error {
 			return nil, err
 		}
 		now := s.now()
-		if u.LockedAt == nil {
-			if err := tx.SetLocked(u.ID, &now); err != nil {
+		if err := setLock(tx, u, lock, now); err != nil {
+			return nil, err
+		}
+		if lock {
+			// Also when it was locked already: no token of a locked account may stay usable.
+			if _, err := tx.RevokeServiceAccountTokens(u.ID, now); err != nil {
 				return nil, err
 			}
-			u.LockedAt = &now
-		}
-		// Also when it was locked already: no token of a locked account may stay usable.
-		if _, err := tx.RevokeServiceAccountTokens(u.ID, now); err != nil {
-			return nil, err
 		}
 		return &outcome{status: http.StatusOK, body: toWireServiceAccount(u)}, nil
 	})
 }
 
-// reactivateServiceAccount unlocks the account; its revoked tokens stay revoked.
-func (s *Server) reactivateServiceAccount(c *call) error {
-	if e := c.p.requireEnterprise("service accounts"); e != nil {
+// orgUserAction checks a bodiless action on a service account or managed user (deactivate,
+// reactivate, send a password reset): the Enterprise plan, and no request body.
+func (c *call) orgUserAction(feature string) *apiError {
+	if e := c.p.requireEnterprise(feature); e != nil {
 		return e
 	}
-	if e := decodeEmpty(c.body); e != nil {
-		return e
+	return decodeEmpty(c.body)
+}
+
+// setLock locks (lock) or unlocks u at now, unless it is so already.
+func setLock(tx *store.Tx, u *store.OrgUser, lock bool, now time.Time) error {
+	if lock == (u.LockedAt != nil) {
+		return nil
 	}
-	return c.write(func(tx *store.Tx) (*outcome, error) {
-		u, err := c.orgUser(tx, store.KindServiceAccount, "service_account_id")
-		if err != nil {
-			return nil, err
-		}
-		if u.LockedAt != nil {
-			if err := tx.SetLocked(u.ID, nil); err != nil {
-				return nil, err
-			}
-			u.LockedAt = nil
-		}
-		return &outcome{status: http.StatusOK, body: toWireServiceAccount(u)}, nil
-	})
+	var at *time.Time
+	if lock {
+		at = &now
+	}
+	if err := tx.SetLocked(u.ID, at); err != nil {
+		return err
+	}
+	u.LockedAt = at
+	return nil
 }
 
 // Managed users.
@@ -349,11 +337,10 @@ func (s *Server) updateManagedUser(c *call) error {
 			return e
 		}
 	}
-	var u *store.OrgUser
-	err := s.db.Write(c.r.Context(), func(tx *store.Tx) error {
-		var err error
-		if u, err = c.orgUser(tx, store.KindManagedUser, "managed_user_id"); err != nil {
-			return err
+	u, err := inWrite(c, func(tx *store.Tx) (*store.OrgUser, error) {
+		u, err := c.orgUser(tx, store.KindManagedUser, "managed_user_id")
+		if err != nil {
+			return nil, err
 		}
 		if hasFirst {
 			u.FirstName = first
@@ -361,7 +348,7 @@ func (s *Server) updateManagedUser(c *call) error {
 		if hasLast {
 			u.LastName = last
 		}
-		return tx.SetNames(u.ID, u.FirstName, u.LastName)
+		return u, tx.SetNames(u.ID, u.FirstName, u.LastName)
 	})
 	if err != nil {
 		return err
@@ -369,11 +356,15 @@ func (s *Server) updateManagedUser(c *call) error {
 	return c.json(http.StatusOK, toWireManagedUser(u))
 }
 
+func (s *Server) deactivateManagedUser(c *call) error { return s.setManagedUserLock(c, true) }
+
+func (s *Server) reactivateManagedUser(c *call) error { return s.setManagedUserLock(c, false) }
+
+// setManagedUserLock deactivates (locks) or reactivates (unlocks) a managed user, then brings the
+// identity provider in line: a locked user's login is disabled, an unlocked one's restored with
+// the existing password.
 func (s *Server) setManagedUserLock(c *call, lock bool) error {
-	if e := c.p.requireEnterprise("managed users"); e != nil {
-		return e
-	}
-	if e := decodeEmpty(c.body); e != nil {
+	if e := c.orgUserAction("managed users"); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {
@@ -381,32 +372,15 @@ func (s *Server) setManagedUserLock(c *call, lock bool) error {
 		if err != nil {
 			return nil, err
 		}
-		now := s.now()
-		switch {
-		case lock && u.LockedAt == nil:
-			if err := tx.SetLocked(u.ID, &now); err != nil {
-				return nil, err
-			}
-			u.LockedAt = &now
-		case !lock && u.LockedAt != nil:
-			if err := tx.SetLocked(u.ID, nil); err != nil {
-				return nil, err
-			}
-			u.LockedAt = nil
+		if err := setLock(tx, u, lock, s.now()); err != nil {
+			return nil, err
 		}
 		return &outcome{status: http.StatusOK, body: toWireManagedUser(u)}, nil
 	}, s.syncAnswer(c.r.Context()))
 }
 
-func (s *Server) deactivateManagedUser(c *call) error { return s.setManagedUserLock(c, true) }
-
-func (s *Server) reactivateManagedUser(c *call) error { return s.setManagedUserLock(c, false) }
-
 func (s *Server) sendPasswordReset(c *call) error {
-	if e := c.p.requireEnterprise("managed users"); e != nil {
-		return e
-	}
-	if e := decodeEmpty(c.body); e != nil {
+	if e := c.orgUserAction("managed users"); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {

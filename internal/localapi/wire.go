@@ -180,6 +180,10 @@ type wireDataset struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+func toWireDataset(d *store.Dataset) wireDataset {
+	return wireDataset{ID: d.ID, Name: d.Name, CreatedAt: d.CreatedAt}
+}
+
 type wireEmail struct {
 	ID      string    `json:"id"`
 	Kind    string    `json:"kind"`

@@ -63,32 +63,17 @@ func newContractChecker(report func(error), table []route) (*contractChecker, er
 	return &contractChecker{doc: doc, router: router, report: report, ops: ops}, nil
 }
 
-// captureWriter passes an answer through and keeps a copy.
+// captureWriter passes an answer through, recording its status, and keeps a copy of its body.
 type captureWriter struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-// WriteHeader records the status and passes it on.
-func (w *captureWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
+	statusRecorder
+	body bytes.Buffer
 }
 
 // Write keeps a copy of the body and passes it on.
 func (w *captureWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
+	return w.statusRecorder.Write(b)
 }
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (cc *contractChecker) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +82,7 @@ func (cc *contractChecker) wrap(next http.Handler) http.Handler {
 			reqBody, _ = io.ReadAll(io.LimitReader(r.Body, 2*maxBodyBytes))
 			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(reqBody), r.Body))
 		}
-		cw := &captureWriter{ResponseWriter: w}
+		cw := &captureWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
 		next.ServeHTTP(cw, r)
 		if r.Method == http.MethodHead {
 			return

@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -206,4 +211,105 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q is not usable here: %s.", req.ConfigValue.ValueString(), err))
 	}
+}
+
+// Emails, as the API checks and compares them: alien_member, alien_invitation,
+// alien_service_account, alien_managed_user and the data sources that filter by email share these.
+
+// emailValidators check an email address at plan time by the API's own rules, so that an address
+// the API would refuse fails before any API call, and one it accepts is never refused.
+func emailValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(3, 254), emailValidator{}}
+}
+
+// emailProblem says why the API refuses v as an email address ("" when it accepts it). The API
+// takes a bare address as net/mail parses it (no display name, no comment, no quoted local part),
+// with a local part of at most 64 bytes, and a domain of at least two dot-separated labels of at
+// most 63 bytes, each of letters, digits and inner hyphens. The length of the whole (at most 254
+// bytes) is stringvalidator.LengthBetween's to check.
+func emailProblem(v string) string {
+	const notBare = "it is not a bare email address"
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Name != "" || addr.Address != v {
+		return notBare
+	}
+	local, domain, ok := strings.Cut(v, "@")
+	switch {
+	case !ok || local == "" || strings.ContainsAny(local, " \"\\"):
+		return notBare
+	case len(local) > 64:
+		return "the part before the @ is longer than 64 characters"
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return fmt.Sprintf("the domain %q has no dot (such as example.com)", domain)
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.IndexFunc(l, notInDomainLabel) >= 0 {
+			return fmt.Sprintf("the domain %q is not a domain name (dot-separated labels of letters, digits and inner "+
+				"hyphens, at most 63 characters each)", domain)
+		}
+	}
+	return ""
+}
+
+// notInDomainLabel tells whether r cannot stand in a domain label: anything but an ASCII letter or
+// digit, a hyphen, or a non-ASCII letter.
+func notInDomainLabel(r rune) bool {
+	return !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
+		r > unicode.MaxASCII && unicode.IsLetter(r))
+}
+
+// emailRule is what emailValidator requires, as its messages say it.
+const emailRule = "must be a bare email address such as jane.doe@example.com (no display name, no spaces)"
+
+// emailValidator is the validator of emailValidators that checks the address's syntax.
+type emailValidator struct{}
+
+var _ validator.String = emailValidator{}
+
+// Description describes the validation in plain text.
+func (emailValidator) Description(_ context.Context) string {
+	return "value " + emailRule
+}
+
+// MarkdownDescription describes the validation in Markdown.
+func (v emailValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString checks a known value.
+func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := emailProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
+			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, emailRule, problem, req.ConfigValue.ValueString()))
+	}
+}
+
+// emailSpelling is the email to keep in state: keep (the configured or prior spelling) when it is
+// the same address as apiEmail but for case, else apiEmail. The API keeps the spelling it was given
+// and compares emails case-insensitively; keeping the configuration's spelling means a
+// differently-cased answer never shows as a diff.
+func emailSpelling(apiEmail, keep string) string {
+	if keep != "" && strings.EqualFold(apiEmail, keep) {
+		return keep
+	}
+	return apiEmail
+}
+
+// emailRequiresReplace replaces the resource when its email changes to another address (the API
+// cannot change an email); a change of letter case only is the same address, and updates the state
+// in place.
+func emailRequiresReplace() planmodifier.String {
+	const description = "A change to another address replaces the resource; a change of letter case only updates it in place."
+	return stringplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = req.PlanValue.IsUnknown() || req.StateValue.IsUnknown() ||
+				!strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
+		},
+		description, description,
+	)
 }

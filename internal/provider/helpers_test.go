@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -200,4 +201,130 @@ func testCheckDataSourceModel(t *testing.T, ds datasource.DataSource, model any)
 func TestDataSourceModels(t *testing.T) {
 	testCheckDataSourceModel(t, NewCurrentIdentityDataSource(), &currentIdentityModel{})
 	testCheckDataSourceModel(t, NewOrganizationDataSource(), &organizationDataSourceModel{})
+}
+
+// testEmailCases are addresses the API accepts (true) or refuses (false), among them the ones
+// where earlier plan-time patterns disagreed with it.
+var testEmailCases = map[string]bool{
+	"jane@example.com": true, "Jane.Doe+tf@Sub.Example.co.uk": true, "a@b.io": true, "ünï@bücher.de": true,
+	"x_y-z@e-x.com": true, "pipeline-bot@yourcompany.com": true, "Jane.Doe+tag@Example.COM": true, "a@b.co": true,
+	"o'brien@example.ie": true, "jöhn@exämple.de": true, "x_y{z}@sub.domain-1.example.org": true,
+	"€uro@example.com": true, "a™@example.com": true, "a#b!c%d`e|f~g/h=i?j^k&l*m$@example.com": true,
+	strings.Repeat("a", 64) + "@example.com": true, "a@" + strings.Repeat("b", 63) + ".com": true,
+
+	"jane": false, "jane@": false, "@example.com": false, "jane@example": false, "jane doe@example.com": false,
+	"jane@@example.com": false, "jane@-example.com": false, "jane@example-.com": false, "jane@exa_mple.com": false,
+	`"jane"@example.com`: false, "jane@example..com": false, "not-an-email": false, "bot@localhost": false,
+	"Bot <bot@example.com>": false, "a..b@example.com": false, ".a@example.com": false, "a.@example.com": false,
+	"a@b@example.com": false, "a@example.com.": false, "a@example.com\n": false, "a,b@example.com": false,
+	"(c)a@example.com": false, "a(c)@example.com": false, "a:b@example.com": false, "a;b@example.com": false,
+	"a[b]@example.com": false, "a\x01b@example.com": false, "a@b™.com": false,
+	strings.Repeat("a", 65) + "@example.com": false, "a@" + strings.Repeat("b", 64) + ".com": false,
+}
+
+func TestEmailValidators(t *testing.T) {
+	ctx := context.Background()
+	validate := func(v types.String) diag.Diagnostics {
+		var diags diag.Diagnostics
+		for _, ev := range emailValidators() {
+			resp := &validator.StringResponse{}
+			ev.ValidateString(ctx, validator.StringRequest{Path: path.Root("email"), ConfigValue: v}, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		return diags
+	}
+	for email, want := range testEmailCases {
+		if got := emailProblem(email) == ""; got != want {
+			t.Errorf("emailProblem(%q) accepts it: %t, want %t", email, got, want)
+		}
+		diags := validate(types.StringValue(email))
+		if diags.HasError() == want {
+			t.Errorf("%q: diagnostics %v, want an error: %t", email, diags, !want)
+		}
+		if !want && !strings.Contains(diags.Errors()[0].Detail(), "Attribute email must be a bare email address") {
+			t.Errorf("%q: the error %q does not say what is wrong", email, diags.Errors()[0].Detail())
+		}
+	}
+	for _, v := range []types.String{types.StringValue(""), types.StringValue("a@" + strings.Repeat("b", 250) + ".com")} {
+		if diags := validate(v); !diags.HasError() {
+			t.Errorf("%s: no error", v)
+		}
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		if diags := validate(v); diags.HasError() {
+			t.Errorf("%s: unexpected error %v", v, diags)
+		}
+	}
+	if got := emailProblem("jane@" + strings.Repeat("b", 64) + ".com"); !strings.Contains(got, "at most 63 characters") {
+		t.Errorf("a long domain label: %q", got)
+	}
+	if got := emailProblem(strings.Repeat("a", 65) + "@example.com"); !strings.Contains(got, "longer than 64") {
+		t.Errorf("a long local part: %q", got)
+	}
+}
+
+// TestAccEmailValidators_agreeWithAPI sends every case to the API (as invitations in an
+// organization of the test's own): the plan-time check must accept what the API accepts, and
+// refuse what it refuses.
+func TestAccEmailValidators_agreeWithAPI(t *testing.T) {
+	t.Parallel()
+	org := testAccNewOrganization(t)
+	for email := range testEmailCases {
+		accepts := emailProblem(email) == ""
+		_, err := org.Client.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: client.RoleViewer})
+		var apiErr *client.APIError
+		switch {
+		case err == nil || errors.Is(err, client.ErrConflict):
+			if !accepts {
+				t.Errorf("the API accepts %q, the provider refuses it", email)
+			}
+		case errors.Is(err, client.ErrInvalid) && errors.As(err, &apiErr) && apiErr.Field == "email":
+			if accepts {
+				t.Errorf("the API refuses %q (%s), the provider accepts it", email, apiErr.Message)
+			}
+		default:
+			t.Errorf("inviting %q: %v", email, err)
+		}
+	}
+}
+
+func TestEmailSpelling(t *testing.T) {
+	for _, tc := range []struct {
+		api, keep, want string
+	}{
+		{api: "bot@example.com", keep: "Bot@Example.COM", want: "Bot@Example.COM"},
+		{api: "Bot@Example.COM", keep: "bot@example.com", want: "bot@example.com"},
+		{api: "bot@example.com", keep: "other@example.com", want: "bot@example.com"},
+		{api: "Bot@Example.COM", keep: types.StringNull().ValueString(), want: "Bot@Example.COM"},
+		{api: "Bot@Example.COM", keep: types.StringUnknown().ValueString(), want: "Bot@Example.COM"},
+	} {
+		if got := emailSpelling(tc.api, tc.keep); got != tc.want {
+			t.Errorf("emailSpelling(%q, %q) = %q, want %q", tc.api, tc.keep, got, tc.want)
+		}
+	}
+}
+
+func TestEmailRequiresReplace(t *testing.T) {
+	ctx := context.Background()
+	nonNull := tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})
+	for _, tc := range []struct {
+		state, plan types.String
+		want        bool
+	}{
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("Bot@Example.com"), want: false},
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot2@example.com"), want: true},
+		{state: types.StringValue("bot@example.com"), plan: types.StringUnknown(), want: true},
+		{state: types.StringUnknown(), plan: types.StringValue("bot@example.com"), want: true},
+		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot@example.com"), want: false},
+	} {
+		req := planmodifier.StringRequest{
+			State: tfsdk.State{Raw: nonNull}, Plan: tfsdk.Plan{Raw: nonNull},
+			StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan,
+		}
+		resp := &planmodifier.StringResponse{PlanValue: tc.plan}
+		emailRequiresReplace().PlanModifyString(ctx, req, resp)
+		if resp.RequiresReplace != tc.want || resp.Diagnostics.HasError() {
+			t.Errorf("%s -> %s: replace %v (%v), want %v", tc.state, tc.plan, resp.RequiresReplace, resp.Diagnostics, tc.want)
+		}
+	}
 }

@@ -54,7 +54,7 @@ type invitationModel struct {
 func invitationFromAPI(inv *client.Invitation, email string) invitationModel {
 	m := invitationModel{
 		ID:         types.StringValue(inv.ID),
-		Email:      types.StringValue(memberEmailSpelling(inv.Email, email)),
+		Email:      types.StringValue(emailSpelling(inv.Email, email)),
 		Role:       types.StringValue(string(inv.Role)),
 		Status:     types.StringValue(string(inv.Status)),
 		SentAt:     timeValue(inv.SentAt),
@@ -98,8 +98,8 @@ func (r *invitationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"the spelling of the configuration. Changing it to another address replaces the invitation; " +
 					"a change of letter case only updates it in place.",
 				Required:      true,
-				Validators:    memberEmailValidators(),
-				PlanModifiers: []planmodifier.String{memberEmailRequiresReplace()},
+				Validators:    emailValidators(),
+				PlanModifiers: []planmodifier.String{emailRequiresReplace()},
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "The role the invitee gets on acceptance: `viewer`, `writer` or `owner`. Changes " +

@@ -158,7 +158,7 @@ func TestAccInvitation_validation(t *testing.T) {
 	for _, tc := range []struct {
 		name, email, role, errRe string
 	}{
-		{"bad email", "jane@@example.com", "viewer", `(?s)alien_invitation\.test.*Attribute email must be an email address`},
+		{"bad email", "jane@@example.com", "viewer", `(?s)alien_invitation\.test.*Attribute email must be a bare email address`},
 		{"unknown role", "jane@example.com", "Owner", `(?s)alien_invitation\.test.*Attribute role value must be one of`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -59,7 +59,7 @@ type managedUserResourceModel struct {
 func managedUserFromAPI(mu *client.ManagedUser, prior managedUserResourceModel) managedUserResourceModel {
 	return managedUserResourceModel{
 		ID:                   types.StringValue(mu.ID),
-		Email:                orgUserEmail(mu.Email, prior.Email),
+		Email:                types.StringValue(emailSpelling(mu.Email, prior.Email.ValueString())),
 		FirstName:            types.StringValue(mu.FirstName),
 		LastName:             types.StringValue(mu.LastName),
 		Active:               types.BoolValue(mu.Status != client.UserLocked),
@@ -115,8 +115,8 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"deactivated and kept; the new one gets a password-reset email). A change of case only is not a " +
 					"new email: it updates the state in place and calls no API.",
 				Required:      true,
-				Validators:    orgUserEmailValidators(),
-				PlanModifiers: []planmodifier.String{orgUserEmailRequiresReplace()},
+				Validators:    emailValidators(),
+				PlanModifiers: []planmodifier.String{emailRequiresReplace()},
 			},
 			"first_name": schema.StringAttribute{
 				MarkdownDescription: "The user's first name (1 to 100 characters, on one line). Changing it updates the " +

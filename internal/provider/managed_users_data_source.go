@@ -82,7 +82,7 @@ func (d *managedUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Only the managed user with this email (compared without regard to case). Unset: all.",
 				Optional:            true,
-				Validators:          orgUserEmailValidators(),
+				Validators:          emailValidators(),
 			},
 			"managed_users": schema.ListNestedAttribute{
 				MarkdownDescription: "The managed users, sorted by email.",

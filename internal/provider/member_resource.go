@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -107,48 +105,13 @@ func memberFromAPI(p memberPerson, email string) memberModel {
 		m.InvitationID = types.StringValue(p.invitation.ID)
 		m.ExpiresAt = timeValue(p.invitation.ExpiresAt)
 	}
-	m.Email = types.StringValue(memberEmailSpelling(apiEmail, email))
+	m.Email = types.StringValue(emailSpelling(apiEmail, email))
 	return m
 }
 
 // memberInvitationOptions builds the invitation that creates a person from the plan.
 func memberInvitationOptions(plan memberModel) client.InvitationCreateOptions {
 	return client.InvitationCreateOptions{Email: plan.Email.ValueString(), Role: client.Role(plan.Role.ValueString())}
-}
-
-// memberEmailSpelling answers keep when it spells the same address as apiEmail (emails compare
-// case-insensitively), else apiEmail: state keeps the configured spelling, so that a
-// differently-cased answer never shows as a diff.
-func memberEmailSpelling(apiEmail, keep string) string {
-	if keep != "" && strings.EqualFold(apiEmail, keep) {
-		return keep
-	}
-	return apiEmail
-}
-
-// memberEmailPattern approximates the addresses the API accepts: a local part without white space,
-// quotes or backslashes, "@", then dot-separated labels of letters, digits and inner hyphens.
-var memberEmailPattern = regexp.MustCompile(`^[^\s@"\\]{1,64}@([\p{L}0-9]([\p{L}0-9-]{0,61}[\p{L}0-9])?\.)+[\p{L}0-9]([\p{L}0-9-]{0,61}[\p{L}0-9])?$`)
-
-// memberEmailValidators check an email address at plan time.
-func memberEmailValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(3, 254),
-		stringvalidator.RegexMatches(memberEmailPattern, "must be an email address such as jane.doe@example.com"),
-	}
-}
-
-// memberEmailRequiresReplace replaces the resource when the email changes to another address; a change
-// of letter case only (the same address) updates state in place.
-func memberEmailRequiresReplace() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = req.PlanValue.IsUnknown() ||
-				!strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
-		},
-		"A change to another address replaces the resource; a change of letter case only updates it in place.",
-		"A change to another address replaces the resource; a change of letter case only updates it in place.",
-	)
 }
 
 // memberPickInvitation chooses, among one email's invitations (in creation order), the one that stands
@@ -238,8 +201,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(removes or uninvites the old person, invites the new one); a change of letter case only " +
 					"updates it in place.",
 				Required:      true,
-				Validators:    memberEmailValidators(),
-				PlanModifiers: []planmodifier.String{memberEmailRequiresReplace()},
+				Validators:    emailValidators(),
+				PlanModifiers: []planmodifier.String{emailRequiresReplace()},
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "The person's role: `viewer` (read), `writer` (viewer, plus create datasets, " +

@@ -55,7 +55,7 @@ type serviceAccountResourceModel struct {
 func serviceAccountFromAPI(sa *client.ServiceAccount, prior serviceAccountResourceModel) serviceAccountResourceModel {
 	return serviceAccountResourceModel{
 		ID:          types.StringValue(sa.ID),
-		Email:       orgUserEmail(sa.Email, prior.Email),
+		Email:       types.StringValue(emailSpelling(sa.Email, prior.Email.ValueString())),
 		Description: types.StringValue(sa.Description),
 		Active:      types.BoolValue(sa.Status != client.UserLocked),
 		Status:      types.StringValue(string(sa.Status)),
@@ -100,8 +100,8 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"**replaces** the service account (the old one is deactivated and kept). A change of case only " +
 					"is not a new email: it updates the state in place and calls no API.",
 				Required:      true,
-				Validators:    orgUserEmailValidators(),
-				PlanModifiers: []planmodifier.String{orgUserEmailRequiresReplace()},
+				Validators:    emailValidators(),
+				PlanModifiers: []planmodifier.String{emailRequiresReplace()},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note on what the service account is for (e.g. `Nightly ingestion pipeline`), " +
@@ -293,48 +293,10 @@ const (
 	orgUserKindManagedUser    = "managed user"
 )
 
-// orgUserEmailPattern is the shape of an email the API accepts: a dot-atom local part, an @, and a
-// domain of at least two labels of letters, digits and inner hyphens. The API also limits the
-// local part to 64 characters and each label to 63.
-var orgUserEmailPattern = regexp.MustCompile("^[\\p{L}0-9!#$%&'*+/=?^_\x60{|}~-]+(\\.[\\p{L}0-9!#$%&'*+/=?^_\x60{|}~-]+)*" +
-	"@[\\p{L}0-9]([\\p{L}0-9-]*[\\p{L}0-9])?(\\.[\\p{L}0-9]([\\p{L}0-9-]*[\\p{L}0-9])?)+$")
-
-// orgUserEmailValidators check an email at plan time, before any API call.
-func orgUserEmailValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(3, 254),
-		stringvalidator.RegexMatches(orgUserEmailPattern,
-			"must be a bare email address such as pipeline-bot@yourcompany.com (no display name, no spaces)"),
-	}
-}
-
 // orgUserNoControlCharacters refuses control characters other than newline and tab, as the API does.
 func orgUserNoControlCharacters() validator.String {
 	return stringvalidator.RegexMatches(regexp.MustCompile(`^(?:[^\p{Cc}]|[\n\t])*$`),
 		"must not contain control characters (newlines and tabs are allowed)")
-}
-
-// orgUserEmail is the email to keep in state: the prior spelling when the API's answer equals it
-// but for case (the API keeps the spelling it was given and compares emails case-insensitively),
-// else the API's.
-func orgUserEmail(apiEmail string, prior types.String) types.String {
-	if !prior.IsNull() && !prior.IsUnknown() && strings.EqualFold(prior.ValueString(), apiEmail) {
-		return prior
-	}
-	return types.StringValue(apiEmail)
-}
-
-// orgUserEmailRequiresReplace replaces the user when its email changes, but not when only its case
-// does: the API compares emails case-insensitively and cannot change them anyway.
-func orgUserEmailRequiresReplace() planmodifier.String {
-	return stringplanmodifier.RequiresReplaceIf(
-		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = req.PlanValue.IsUnknown() || req.StateValue.IsUnknown() ||
-				!strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
-		},
-		"A new email replaces the user; a change of case only does not.",
-		"A new email replaces the user; a change of case only does not.",
-	)
 }
 
 // orgUserStatusFromActive plans status from active, so that a plan shows the status to come.

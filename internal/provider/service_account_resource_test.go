@@ -447,44 +447,6 @@ func TestPart2aModels(t *testing.T) {
 	testCheckDataSourceModel(t, NewManagedUsersDataSource(), &managedUsersDataSourceModel{})
 }
 
-func TestOrgUserEmailPattern(t *testing.T) {
-	for _, email := range []string{
-		"pipeline-bot@yourcompany.com", "Jane.Doe+tag@Example.COM", "a@b.co", "o'brien@example.ie",
-		"jöhn@exämple.de", "x_y{z}@sub.domain-1.example.org",
-	} {
-		if !orgUserEmailPattern.MatchString(email) {
-			t.Errorf("%q is refused, want accepted", email)
-		}
-	}
-	for _, email := range []string{
-		"", "not-an-email", "bot@localhost", "Bot <bot@example.com>", "a b@example.com", "a..b@example.com",
-		".a@example.com", "a.@example.com", "a@-example.com", "a@example-.com", "a@example..com", `"q"@example.com`,
-		"a@b@example.com", "a@example.com.", "a@exa_mple.com", "a@example.com\n",
-	} {
-		if orgUserEmailPattern.MatchString(email) {
-			t.Errorf("%q is accepted, want refused", email)
-		}
-	}
-}
-
-func TestOrgUserEmail(t *testing.T) {
-	for _, tc := range []struct {
-		api   string
-		prior types.String
-		want  string
-	}{
-		{api: "bot@example.com", prior: types.StringValue("Bot@Example.COM"), want: "Bot@Example.COM"},
-		{api: "Bot@Example.COM", prior: types.StringValue("bot@example.com"), want: "bot@example.com"},
-		{api: "bot@example.com", prior: types.StringValue("other@example.com"), want: "bot@example.com"},
-		{api: "Bot@Example.COM", prior: types.StringNull(), want: "Bot@Example.COM"},
-		{api: "Bot@Example.COM", prior: types.StringUnknown(), want: "Bot@Example.COM"},
-	} {
-		if got := orgUserEmail(tc.api, tc.prior); got.ValueString() != tc.want {
-			t.Errorf("orgUserEmail(%q, %s) = %s, want %q", tc.api, tc.prior, got, tc.want)
-		}
-	}
-}
-
 func TestOrgUserLess(t *testing.T) {
 	type user struct{ email, id string }
 	users := []user{{"c@x.io", "sa_1"}, {"B@x.io", "sa_2"}, {"a@x.io", "sa_3"}, {"b@x.io", "sa_4"}}
@@ -517,30 +479,6 @@ func TestOrgUserImportIDOK(t *testing.T) {
 		}
 		if !ok && !strings.Contains(diags.Errors()[0].Detail(), tc.wantText) {
 			t.Errorf("%s %q: %q lacks %q", tc.kind, tc.id, diags.Errors()[0].Detail(), tc.wantText)
-		}
-	}
-}
-
-func TestOrgUserEmailRequiresReplace(t *testing.T) {
-	ctx := context.Background()
-	nonNull := tftypes.NewValue(tftypes.Object{}, map[string]tftypes.Value{})
-	for _, tc := range []struct {
-		state, plan types.String
-		want        bool
-	}{
-		{state: types.StringValue("bot@example.com"), plan: types.StringValue("Bot@Example.com"), want: false},
-		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot2@example.com"), want: true},
-		{state: types.StringValue("bot@example.com"), plan: types.StringUnknown(), want: true},
-		{state: types.StringValue("bot@example.com"), plan: types.StringValue("bot@example.com"), want: false},
-	} {
-		req := planmodifier.StringRequest{
-			State: tfsdk.State{Raw: nonNull}, Plan: tfsdk.Plan{Raw: nonNull},
-			StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan,
-		}
-		resp := &planmodifier.StringResponse{PlanValue: tc.plan}
-		orgUserEmailRequiresReplace().PlanModifyString(ctx, req, resp)
-		if resp.RequiresReplace != tc.want || resp.Diagnostics.HasError() {
-			t.Errorf("%s -> %s: replace %v (%v), want %v", tc.state, tc.plan, resp.RequiresReplace, resp.Diagnostics, tc.want)
 		}
 	}
 }

@@ -79,7 +79,7 @@ func (d *serviceAccountsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Only the service account with this email (compared without regard to case). Unset: all.",
 				Optional:            true,
-				Validators:          orgUserEmailValidators(),
+				Validators:          emailValidators(),
 			},
 			"service_accounts": schema.ListNestedAttribute{
 				MarkdownDescription: "The service accounts, sorted by email.",

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/converge"
 )
 
 // results is everything one run measured.
@@ -144,9 +146,9 @@ func (r *results) targets() []target {
 		case c.check != nil:
 			k := c.check
 			t.measured = fmt.Sprintf("%d duplicates, %d orphans, %d missing, %d/%d tokens and %d/%d OAuth secrets working, second plan empty: %v",
-				k.duplicates, k.orphans, k.missing, k.tokensOK, k.tokens, k.secretsOK, k.secrets, c.planEmpty)
-			t.met = c.err == "" && k.duplicates == 0 && k.orphans == 0 && k.missing == 0 && k.stale == 0 &&
-				k.tokensOK == k.tokens && k.secretsOK == k.secrets && c.planEmpty
+				k.Duplicates, len(k.Orphans), k.Missing, k.TokensOK, k.Tokens, k.SecretsOK, k.Secrets, c.planEmpty)
+			t.met = c.err == "" && k.Duplicates == 0 && len(k.Orphans) == 0 && k.Missing == 0 && k.Stale == 0 &&
+				k.TokensOK == k.Tokens && k.SecretsOK == k.Secrets && c.planEmpty
 		}
 		out = append(out, t)
 	}
@@ -320,7 +322,7 @@ func (r *results) markdown(chart string) string {
 			"`retry_wait_max = \"5s\"`. The check runs through a fault-free alien-local on the same database: every live "+
 			"object of the configuration must be declared and in state, exactly once; every token in state must "+
 			"authenticate (`GET /me`) and every OAuth client secret must get an access token.\n\n",
-			faultFailRate*100, faultRateLimitRate*100, faultDropRate*100, r.opts.seed)
+			converge.FailRate*100, converge.RateLimitRate*100, converge.DropRate*100, r.opts.seed)
 		b.WriteString("| scenario | resources | apply | faults injected | requests | duplicates | orphans | missing | second plan | tokens working | OAuth secrets working |\n")
 		b.WriteString("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n")
 		for _, c := range r.converge {
@@ -334,8 +336,8 @@ func (r *results) markdown(chart string) string {
 				plan = "NOT empty"
 			}
 			fmt.Fprintf(&b, "| %s | %d | %s | %s | %d | %d | %d | %d | %s | %d/%d | %d/%d |\n",
-				c.name, c.resources, secs(c.apply+c.rerun), faultsText(c.faults), c.requests, k.duplicates, k.orphans, k.missing,
-				plan, k.tokensOK, k.tokens, k.secretsOK, k.secrets)
+				c.name, c.resources, secs(c.apply+c.rerun), faultsText(c.faults), c.requests, k.Duplicates, len(k.Orphans), k.Missing,
+				plan, k.TokensOK, k.Tokens, k.SecretsOK, k.Secrets)
 		}
 		b.WriteString("\n")
 		for _, c := range r.converge {
@@ -343,9 +345,6 @@ func (r *results) markdown(chart string) string {
 				fmt.Fprintf(&b, "Interrupted apply: SIGINT %s after the start (%d creations answered by then); terraform "+
 					"exited %d %s later with %d resources in state and %d live objects outside it; the second apply took %s.\n\n",
 					secs(i.after), i.createdAt, i.exit, secs(i.toExit), i.inState, i.orphans, secs(c.rerun))
-			}
-			if len(c.missing) > 0 {
-				fmt.Fprintf(&b, "Not in this run (the provider lacks them; their share went to `alien_member`): %s.\n\n", strings.Join(c.missing, ", "))
 			}
 			if c.err != "" && c.check != nil {
 				fmt.Fprintf(&b, "**%s failed:** %s\n\n", c.name, c.err)

@@ -11,13 +11,11 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -28,67 +26,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/converge"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
 )
 
 // testAccFaults are the faults of the convergence tests, as issue 5 sets them.
-var testAccFaults = localapi.FaultConfig{FailRate: 0.20, RateLimitRate: 0.10, DropRate: 0.05, Seed: 5}
-
-// testAccFaultsBlock is one resource block of a convergence configuration.
-type testAccFaultsBlock struct {
-	typ, name string
-	count     int
-	prefix    string // of every email or name the block declares
-}
-
-// testAccFaultsMix200 is the 200-resource mix of TestAccFaults_convergence.
-var testAccFaultsMix200 = []testAccFaultsBlock{
-	{"alien_service_account", "sa", 25, "cv-sa-"},
-	{"alien_api_token", "sa_token", 50, "cv-sa-token-"},
-	{"alien_api_token", "org_key", 10, "cv-org-key-"},
-	{"alien_member", "member", 45, "cv-member-"},
-	{"alien_invitation", "invitation", 20, "cv-invitation-"},
-	{"alien_oauth_client", "oauth", 25, "cv-oauth-"},
-	{"alien_managed_user", "managed", 25, "cv-managed-"},
-}
-
-// keys is every email or name the block declares, lower-cased.
-func (b testAccFaultsBlock) keys() []string {
-	keys := make([]string, b.count)
-	for i := range b.count {
-		if b.typ == "alien_api_token" || b.typ == "alien_oauth_client" {
-			keys[i] = fmt.Sprintf("%s%d", b.prefix, i)
-		} else {
-			keys[i] = fmt.Sprintf("%s%d@example.com", b.prefix, i)
-		}
-	}
-	return keys
-}
+var testAccFaults = localapi.FaultConfig{FailRate: converge.FailRate, RateLimitRate: converge.RateLimitRate, DropRate: converge.DropRate, Seed: 5}
 
 // testAccFaultsConfig is the configuration of the blocks; providerArgs goes in the provider
 // block (patient retries, and the endpoint when it is not in the environment).
-func testAccFaultsConfig(providerArgs string, blocks []testAccFaultsBlock) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "provider \"alien\" {\n%s  max_retries    = 15\n  retry_wait_max = \"2s\"\n}\n\n", providerArgs)
-	for _, b := range blocks {
-		switch b.name {
-		case "sa":
-			fmt.Fprintf(&sb, "resource \"alien_service_account\" \"sa\" {\n  count       = %d\n  email       = \"%s${count.index}@example.com\"\n  description = \"convergence ${count.index}\"\n}\n\n", b.count, b.prefix)
-		case "sa_token":
-			fmt.Fprintf(&sb, "resource \"alien_api_token\" \"sa_token\" {\n  count              = %d\n  name               = \"%s${count.index}\"\n  expires_in         = \"90d\"\n  service_account_id = alien_service_account.sa[count.index %% length(alien_service_account.sa)].id\n  scope              = count.index %% 2 == 0 ? \"read\" : \"read_write\"\n}\n\n", b.count, b.prefix)
-		case "org_key":
-			fmt.Fprintf(&sb, "resource \"alien_api_token\" \"org_key\" {\n  count      = %d\n  name       = \"%s${count.index}\"\n  expires_in = \"30d\"\n}\n\n", b.count, b.prefix)
-		case "member":
-			fmt.Fprintf(&sb, "resource \"alien_member\" \"member\" {\n  count = %d\n  email = \"%s${count.index}@example.com\"\n  role  = [\"viewer\", \"writer\", \"owner\"][count.index %% 3]\n}\n\n", b.count, b.prefix)
-		case "invitation":
-			fmt.Fprintf(&sb, "resource \"alien_invitation\" \"invitation\" {\n  count = %d\n  email = \"%s${count.index}@example.com\"\n  role  = count.index %% 2 == 0 ? \"viewer\" : \"writer\"\n}\n\n", b.count, b.prefix)
-		case "oauth":
-			fmt.Fprintf(&sb, "resource \"alien_oauth_client\" \"oauth\" {\n  count = %d\n  name  = \"%s${count.index}\"\n}\n\n", b.count, b.prefix)
-		case "managed":
-			fmt.Fprintf(&sb, "resource \"alien_managed_user\" \"managed\" {\n  count      = %d\n  email      = \"%s${count.index}@example.com\"\n  first_name = \"Managed\"\n  last_name  = \"User ${count.index}\"\n}\n\n", b.count, b.prefix)
-		}
-	}
-	return sb.String()
+func testAccFaultsConfig(providerArgs string, blocks []converge.Block) string {
+	return fmt.Sprintf("provider \"alien\" {\n%s  max_retries    = 15\n  retry_wait_max = \"2s\"\n}\n\n", providerArgs) +
+		converge.Resources(blocks)
 }
 
 // testAccFaultyAPI is an alien-local of one test with faults on, and a fault-free alien-local on
@@ -159,182 +108,21 @@ func (a *testAccFaultyAPI) faultCounts() (map[string]int, error) {
 	return st.Faults, nil
 }
 
-// testAccLiveObject is an object on the server that counts for a block.
-type testAccLiveObject struct{ id, key string }
-
-// testAccLiveObjects lists the live objects of each block (by block name), through c.
-func testAccLiveObjects(ctx context.Context, c *client.Client, blocks []testAccFaultsBlock) (map[string][]testAccLiveObject, error) {
-	members, err := c.Members.List(ctx, client.MemberListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	invitations, err := c.Invitations.List(ctx, client.InvitationListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	sas, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	mus, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	tokens, err := c.APITokens.List(ctx, client.APITokenListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	oauth, err := c.OAuthClients.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]testAccLiveObject{}
-	for _, b := range blocks {
-		add := func(id, key string) {
-			if key = strings.ToLower(key); strings.HasPrefix(key, b.prefix) {
-				out[b.name] = append(out[b.name], testAccLiveObject{id, key})
-			}
-		}
-		switch b.typ {
-		case "alien_member":
-			for _, m := range members {
-				add(m.ID, m.Email)
-			}
-			for _, inv := range invitations {
-				if inv.Status == client.InvitationPending || inv.Status == client.InvitationExpired {
-					add(inv.ID, inv.Email)
-				}
-			}
-		case "alien_invitation":
-			for _, inv := range invitations {
-				if inv.Status == client.InvitationPending {
-					add(inv.ID, inv.Email)
-				}
-			}
-		case "alien_service_account":
-			for _, sa := range sas {
-				if sa.Status == client.UserActive {
-					add(sa.ID, sa.Email)
-				}
-			}
-		case "alien_managed_user":
-			for _, mu := range mus {
-				if mu.Status == client.UserActive {
-					add(mu.ID, mu.Email)
-				}
-			}
-		case "alien_api_token":
-			for _, tok := range tokens {
-				if tok.Status == client.TokenActive {
-					add(tok.ID, tok.Name)
-				}
-			}
-		case "alien_oauth_client":
-			for _, o := range oauth {
-				add(o.ID, o.Name)
-			}
-		}
-	}
-	return out, nil
-}
-
-// testAccStateInstance is a resource instance of the state, as the checks need it.
-type testAccStateInstance struct {
-	address string
-	attrs   map[string]string
-}
-
 // testAccCheckConverged compares the server (through the fault-free alien-local) with the blocks
-// and the state (by block name: the instances of that block): every declared email or name has
-// exactly one live object, held in state; every live object is declared and in state; every token
-// in state authenticates as itself and every OAuth client secret gets an access token. It answers
-// every problem found.
-func testAccCheckConverged(api *testAccFaultyAPI, blocks []testAccFaultsBlock, state map[string][]testAccStateInstance) []string {
-	ctx := context.Background()
-	var problems []string
+// and the state (converge.Check): every declared email or name has exactly one live object, held
+// in state; every live object is declared and in state; every token in state authenticates as
+// itself and every OAuth client secret gets an access token.
+func testAccCheckConverged(api *testAccFaultyAPI, blocks []converge.Block, state converge.State) (*converge.Outcome, error) {
 	c, err := api.client()
 	if err != nil {
-		return []string{err.Error()}
+		return nil, err
 	}
-	live, err := testAccLiveObjects(ctx, c, blocks)
-	if err != nil {
-		return []string{"listing the organization: " + err.Error()}
-	}
-	for _, b := range blocks {
-		inState := map[string]bool{}
-		for _, inst := range state[b.name] {
-			inState[inst.attrs["id"]] = true
-		}
-		declared := map[string]bool{}
-		for _, k := range b.keys() {
-			declared[k] = true
-		}
-		perKey := map[string]int{}
-		liveIDs := map[string]bool{}
-		for _, o := range live[b.name] {
-			perKey[o.key]++
-			liveIDs[o.id] = true
-			if !declared[o.key] {
-				problems = append(problems, fmt.Sprintf("%s.%s: %s (%s) is live but not declared", b.typ, b.name, o.key, o.id))
-			}
-			if !inState[o.id] {
-				problems = append(problems, fmt.Sprintf("%s.%s: %s (%s) is live but not in state (an orphan)", b.typ, b.name, o.key, o.id))
-			}
-		}
-		keys := b.keys()
-		sort.Strings(keys)
-		for _, k := range keys {
-			switch n := perKey[k]; {
-			case n == 0:
-				problems = append(problems, fmt.Sprintf("%s.%s: nothing live for %s", b.typ, b.name, k))
-			case n > 1:
-				problems = append(problems, fmt.Sprintf("%s.%s: %d live objects for %s (duplicates)", b.typ, b.name, n, k))
-			}
-		}
-		if len(state[b.name]) != b.count {
-			problems = append(problems, fmt.Sprintf("%s.%s: %d instances in state, want %d", b.typ, b.name, len(state[b.name]), b.count))
-		}
-		for id := range inState {
-			if !liveIDs[id] {
-				problems = append(problems, fmt.Sprintf("%s.%s: %s is in state but not live", b.typ, b.name, id))
-			}
-		}
-	}
-
-	// Every secret in state works.
-	for _, b := range blocks {
-		for _, inst := range state[b.name] {
-			switch b.typ {
-			case "alien_api_token":
-				secret := inst.attrs["token"]
-				if secret == "" {
-					problems = append(problems, inst.address+": no token in state")
-					continue
-				}
-				tc, err := client.New(client.Config{Endpoint: c.Endpoint(), Token: secret, Version: "acceptance-test"})
-				if err != nil {
-					return append(problems, err.Error())
-				}
-				me, err := tc.Identity.Read(ctx)
-				switch {
-				case err != nil:
-					problems = append(problems, fmt.Sprintf("%s: the token in state does not work: %v", inst.address, err))
-				case me.TokenID == nil || *me.TokenID != inst.attrs["id"]:
-					problems = append(problems, inst.address+": the token in state authenticates as another token")
-				}
-			case "alien_oauth_client":
-				if _, err := c.Public.ClientCredentialsToken(ctx, inst.attrs["client_id"], inst.attrs["client_secret"]); err != nil {
-					problems = append(problems, fmt.Sprintf("%s: the client secret in state does not work: %v", inst.address, err))
-				}
-			}
-		}
-	}
-	return problems
+	return converge.Check(context.Background(), c, blocks, state)
 }
 
 // testAccStateByBlock groups the state's instances by resource name.
-func testAccStateByBlock(s *terraform.State) map[string][]testAccStateInstance {
-	out := map[string][]testAccStateInstance{}
+func testAccStateByBlock(s *terraform.State) converge.State {
+	out := converge.State{}
 	for addr, rs := range s.RootModule().Resources {
 		name := strings.SplitN(strings.TrimPrefix(addr, rs.Type+"."), ".", 2)[0]
 		attrs := map[string]string{}
@@ -342,25 +130,25 @@ func testAccStateByBlock(s *terraform.State) map[string][]testAccStateInstance {
 			attrs[k] = v
 		}
 		attrs["id"] = rs.Primary.ID
-		out[name] = append(out[name], testAccStateInstance{address: addr, attrs: attrs})
+		out[name] = append(out[name], converge.Instance{Address: addr, Attrs: attrs})
 	}
 	return out
 }
 
 // testAccCheckNothingLive fails when a block still has a live object (after destroy).
-func testAccCheckNothingLive(api *testAccFaultyAPI, blocks []testAccFaultsBlock) error {
+func testAccCheckNothingLive(api *testAccFaultyAPI, blocks []converge.Block) error {
 	c, err := api.client()
 	if err != nil {
 		return err
 	}
-	live, err := testAccLiveObjects(context.Background(), c, blocks)
+	live, err := converge.Live(context.Background(), c, blocks)
 	if err != nil {
 		return err
 	}
 	var left []string
 	for _, b := range blocks {
-		for _, o := range live[b.name] {
-			left = append(left, fmt.Sprintf("%s.%s %s (%s)", b.typ, b.name, o.key, o.id))
+		for _, o := range live[b.Name] {
+			left = append(left, fmt.Sprintf("%s.%s %s (%s)", b.Type, b.Name, o.Key, o.ID))
 		}
 	}
 	if len(left) > 0 {
@@ -372,10 +160,10 @@ func testAccCheckNothingLive(api *testAccFaultyAPI, blocks []testAccFaultsBlock)
 func TestAccFaults_convergence(t *testing.T) {
 	testAccPreCheck(t)
 	api := testAccStartFaultyAPI(t, testAccFaults)
-	blocks := testAccFaultsMix200
+	blocks := converge.Mix200()
 	total := 0
 	for _, b := range blocks {
-		total += b.count
+		total += b.Count
 	}
 	if total != 200 {
 		t.Fatalf("the mix declares %d resources, want 200", total)
@@ -391,7 +179,11 @@ func TestAccFaults_convergence(t *testing.T) {
 			{
 				Config: config,
 				Check: func(s *terraform.State) error {
-					if problems := testAccCheckConverged(api, blocks, testAccStateByBlock(s)); len(problems) > 0 {
+					out, err := testAccCheckConverged(api, blocks, testAccStateByBlock(s))
+					if err != nil {
+						return err
+					}
+					if problems := out.Problems; len(problems) > 0 {
 						return fmt.Errorf("%d problems after the apply under faults:\n  %s", len(problems), strings.Join(problems, "\n  "))
 					}
 					faults, err := api.faultCounts()
@@ -432,16 +224,16 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		}
 	}
 	api := testAccStartFaultyAPI(t, testAccFaults)
-	blocks := []testAccFaultsBlock{
-		{"alien_service_account", "sa", 10, "cv-sa-"},
-		{"alien_api_token", "sa_token", 20, "cv-sa-token-"},
-		{"alien_api_token", "org_key", 15, "cv-org-key-"},
-		{"alien_member", "member", 15, "cv-member-"},
-		{"alien_oauth_client", "oauth", 20, "cv-oauth-"},
+	blocks := []converge.Block{
+		{Type: "alien_service_account", Name: "sa", Count: 10, Prefix: "cv-sa-"},
+		{Type: "alien_api_token", Name: "sa_token", Count: 20, Prefix: "cv-sa-token-"},
+		{Type: "alien_api_token", Name: "org_key", Count: 15, Prefix: "cv-org-key-"},
+		{Type: "alien_member", Name: "member", Count: 15, Prefix: "cv-member-"},
+		{Type: "alien_oauth_client", Name: "oauth", Count: 20, Prefix: "cv-oauth-"},
 	}
 	total := 0
 	for _, b := range blocks {
-		total += b.count
+		total += b.Count
 	}
 
 	dir := t.TempDir()
@@ -539,13 +331,7 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		created := 0
-		for route, n := range st.Requests {
-			if strings.HasPrefix(route, "POST /") && !strings.Contains(route, "{") {
-				created += n
-			}
-		}
-		if created >= total/3 {
+		if converge.Creations(st.Requests) >= total/3 {
 			if err := apply.Process.Signal(os.Interrupt); err != nil {
 				t.Fatal(err)
 			}
@@ -561,7 +347,7 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		t.Fatalf("terraform did not report the interrupt:\n%s", applyOut.String())
 	}
 	_, showOut := run(nil, "show", "-json", "-no-color")
-	state, err := testAccParseShowJSON(showOut)
+	state, err := converge.ParseShowJSON([]byte(showOut))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,13 +361,11 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 	t.Logf("the interrupted apply left %d of %d resources in state", inState, total)
 	// What the interrupted run created is all in state: a create in flight when Terraform
 	// cancelled it was finished, not abandoned on the server.
-	var orphans []string
-	for _, p := range testAccCheckConverged(api, blocks, state) {
-		if strings.Contains(p, "not in state") {
-			orphans = append(orphans, p)
-		}
+	out, err := testAccCheckConverged(api, blocks, state)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(orphans) > 0 {
+	if orphans := out.Orphans; len(orphans) > 0 {
 		t.Errorf("the interrupted apply left %d objects on the server that its state does not hold:\n  %s", len(orphans), strings.Join(orphans, "\n  "))
 	}
 
@@ -591,47 +375,13 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 		t.Fatalf("the plan after the second apply is not empty:\n%s", out)
 	}
 	_, showOut = run(nil, "show", "-json", "-no-color")
-	if state, err = testAccParseShowJSON(showOut); err != nil {
+	if state, err = converge.ParseShowJSON([]byte(showOut)); err != nil {
 		t.Fatal(err)
 	}
-	if problems := testAccCheckConverged(api, blocks, state); len(problems) > 0 {
+	if out, err = testAccCheckConverged(api, blocks, state); err != nil {
+		t.Fatal(err)
+	}
+	if problems := out.Problems; len(problems) > 0 {
 		t.Fatalf("%d problems after an interrupted apply and a second one:\n  %s", len(problems), strings.Join(problems, "\n  "))
 	}
-}
-
-// testAccParseShowJSON reads the managed resources of `terraform show -json` by resource name,
-// with their string attributes (sensitive ones included).
-func testAccParseShowJSON(out string) (map[string][]testAccStateInstance, error) {
-	var doc struct {
-		Values *struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Mode    string         `json:"mode"`
-					Name    string         `json:"name"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		return nil, fmt.Errorf("reading terraform show -json: %w", err)
-	}
-	state := map[string][]testAccStateInstance{}
-	if doc.Values == nil {
-		return state, nil
-	}
-	for _, r := range doc.Values.RootModule.Resources {
-		if r.Mode != "managed" {
-			continue
-		}
-		attrs := map[string]string{}
-		for k, v := range r.Values {
-			if s, ok := v.(string); ok {
-				attrs[k] = s
-			}
-		}
-		state[r.Name] = append(state[r.Name], testAccStateInstance{address: r.Address, attrs: attrs})
-	}
-	return state, nil
 }

@@ -39,6 +39,10 @@ type envOption func(*Config)
 
 func withFaults(f FaultConfig) envOption { return func(c *Config) { c.Faults = f } }
 
+func withIDP(idp IdentityProvider) envOption { return func(c *Config) { c.IdentityProvider = idp } }
+
+func withMailer(m Mailer) envOption { return func(c *Config) { c.Mailer = m } }
+
 func withoutTimeTravel() envOption {
 	return func(c *Config) { c.TimeTravel = false; c.Clock = clock.Real{} }
 }
@@ -419,4 +423,80 @@ func parallel(n int, f func(i int)) {
 		go func() { defer wg.Done(); f(i) }()
 	}
 	wg.Wait()
+}
+
+// memIDP is an IdentityProvider in memory, as another system behind the interface would be. Its
+// SetPassword takes setDelay, which widens the window between a reset's checks and its commit.
+type memIDP struct {
+	setDelay time.Duration
+
+	mu       sync.Mutex
+	accounts map[string]*memAccount
+}
+
+type memAccount struct {
+	password    string
+	hasPassword bool
+	disabled    bool
+}
+
+func (p *memIDP) account(id string) (*memAccount, error) {
+	a := p.accounts[id]
+	if a == nil {
+		return nil, ErrNoAccount
+	}
+	return a, nil
+}
+
+func (p *memIDP) CreateUser(_ context.Context, id, _ string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.accounts == nil {
+		p.accounts = map[string]*memAccount{}
+	}
+	if p.accounts[id] == nil {
+		p.accounts[id] = &memAccount{}
+	}
+	return nil
+}
+
+func (p *memIDP) setDisabled(id string, disabled bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, err := p.account(id)
+	if err == nil {
+		a.disabled = disabled
+	}
+	return err
+}
+
+func (p *memIDP) LockUser(_ context.Context, id string) error   { return p.setDisabled(id, true) }
+func (p *memIDP) UnlockUser(_ context.Context, id string) error { return p.setDisabled(id, false) }
+
+func (p *memIDP) SetPassword(_ context.Context, id, password string) error {
+	time.Sleep(p.setDelay)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, err := p.account(id)
+	if err == nil {
+		a.password, a.hasPassword = password, true
+	}
+	return err
+}
+
+func (p *memIDP) CheckPassword(_ context.Context, id, password string) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, err := p.account(id)
+	if err != nil {
+		return false, nil
+	}
+	return a.hasPassword && !a.disabled && a.password == password, nil
+}
+
+func (p *memIDP) DeleteUser(_ context.Context, id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.accounts, id)
+	return nil
 }

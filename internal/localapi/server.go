@@ -136,6 +136,9 @@ type Server struct {
 
 	mu      sync.RWMutex
 	baseURL string
+
+	// resetMu serialises password resets (see resetPassword).
+	resetMu sync.Mutex
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,

@@ -471,6 +471,11 @@ func (s *Server) resetPassword(c *call) error {
 	if n := utf8.RuneCountInString(password); n < 12 || n > 256 {
 		return errInvalid("password", "must be 12 to 256 characters long")
 	}
+	// One reset at a time: the link is checked, the password set in the identity provider (which
+	// cannot join the database's transaction) and the link spent, and a second use of the same
+	// link (a form sent twice) must not set its password between the first one's check and spend.
+	s.resetMu.Lock()
+	defer s.resetMu.Unlock()
 	ctx := c.r.Context()
 	now := s.now()
 	var u *store.OrgUser

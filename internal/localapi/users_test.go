@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -213,5 +214,45 @@ func TestLoginNeedsTheOrganizationWhenAnEmailIsInSeveral(t *testing.T) {
 	e.as(at.AccessToken, "GET", "/me", nil).want(200, &id)
 	if id.Organization.ID != other.ID {
 		t.Fatalf("logged into %s, want %s", id.Organization.ID, other.ID)
+	}
+}
+
+func TestConcurrentResetsWithOneLinkSetOnePassword(t *testing.T) {
+	e := newEnv(t, withIDP(&memIDP{setDelay: 20 * time.Millisecond}))
+	e.post("/managed-users", map[string]any{"email": "twice@example.com", "first_name": "T", "last_name": "W"}).want(201, nil)
+	link := e.lastLinkToken("twice@example.com", "password_reset")
+	// A form submitted twice (or a link used from two tabs): one reset wins, and the password
+	// that works is the one of the answer that said so.
+	const n = 8
+	status := make([]int, n)
+	parallel(n, func(i int) {
+		r, err := e.sendErr(req{method: "POST", path: "/reset-password", body: map[string]any{"token": link, "password": fmt.Sprintf("password number %d", i)}})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		status[i] = r.status
+	})
+	winner := -1
+	for i, st := range status {
+		switch st {
+		case 204:
+			if winner >= 0 {
+				t.Fatalf("two resets with one link succeeded: %v", status)
+			}
+			winner = i
+		case 409:
+		default:
+			t.Fatalf("reset %d answered %d", i, st)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no reset succeeded: %v", status)
+	}
+	for i := range n {
+		r := e.send(req{method: "POST", path: "/login", body: map[string]any{"email": "twice@example.com", "password": fmt.Sprintf("password number %d", i)}})
+		if works := r.status == 200; works != (i == winner) {
+			t.Errorf("password %d (winner %d) logs in: %v", i, winner, works)
+		}
 	}
 }

@@ -134,12 +134,8 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"name": schema.StringAttribute{
 				MarkdownDescription: "A descriptive label, such as the integration that uses the token (\"CI Pipeline\"). " +
 					"1 to 100 characters, on one line. The platform cannot rename a token: changing it **replaces** the token.",
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.UTF8LengthBetween(1, 100),
-					stringvalidator.RegexMatches(apiTokenNameRegexp,
-						"must not be blank, and must be on one line without control characters"),
-				},
+				Required:      true,
+				Validators:    nameValidators(),
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"expires_in": schema.StringAttribute{
@@ -225,9 +221,6 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		},
 	}
 }
-
-// apiTokenNameRegexp: not blank, one line, no control characters (as the API checks names).
-var apiTokenNameRegexp = regexp.MustCompile(`^\P{Cc}*[^\s\p{Cc}]\P{Cc}*$`)
 
 // Configure stores the API client.
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -313,3 +313,44 @@ func emailRequiresReplace() planmodifier.String {
 		description, description,
 	)
 }
+
+// nameMaxLength is the API's limit, in characters, on every name: an organization's, an API
+// token's, an OAuth client's, a managed user's first and last names.
+const nameMaxLength = 100
+
+// nameValidators check a name at plan time by the API's rules: 1 to nameMaxLength characters,
+// not blank, on one line, without control characters.
+func nameValidators() []validator.String {
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, nameMaxLength), nameValidator{}}
+}
+
+// nameRule is what nameValidator requires, as its messages say it.
+const nameRule = "must not be blank, and must be on one line without control characters"
+
+// nameValidator is the validator of nameValidators that checks what the name holds. Blank is
+// what the API calls it: nothing but Unicode white space.
+type nameValidator struct{}
+
+var _ validator.String = nameValidator{}
+
+// Description describes the validation in plain text.
+func (nameValidator) Description(_ context.Context) string {
+	return "value " + nameRule
+}
+
+// MarkdownDescription describes the validation in Markdown.
+func (v nameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString checks a known value.
+func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	v := req.ConfigValue.ValueString()
+	if strings.TrimSpace(v) == "" || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid name",
+			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, nameRule, v))
+	}
+}

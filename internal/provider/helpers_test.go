@@ -328,3 +328,79 @@ func TestEmailRequiresReplace(t *testing.T) {
 		}
 	}
 }
+
+// testNameCases are names the API accepts (true) or refuses (false), among them the ones where
+// earlier plan-time checks disagreed with it (counting bytes, ASCII-only white space, control
+// characters let through).
+var testNameCases = map[string]bool{
+	"Jane": true, "Mary Ann": true, "O'Brien": true, "Jean-Luc": true, "José": true, " Jane ": true,
+	"CI Pipeline": true, strings.Repeat("x", 100): true, strings.Repeat("名", 100): true, "a\u200bb": true,
+
+	"": false, "   ": false, "Jane\nMary": false, "Jane\tMary": false, "Jane\r": false, "\u0007": false,
+	"ring\u0007bell": false, "a\x7fb": false, "a\u0085b": false, "\u00a0": false, "\u3000\u3000": false,
+	strings.Repeat("x", 101): false, strings.Repeat("名", 101): false,
+}
+
+func TestNameValidators(t *testing.T) {
+	ctx := context.Background()
+	validate := func(v types.String) diag.Diagnostics {
+		var diags diag.Diagnostics
+		for _, nv := range nameValidators() {
+			resp := &validator.StringResponse{}
+			nv.ValidateString(ctx, validator.StringRequest{Path: path.Root("name"), ConfigValue: v}, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		return diags
+	}
+	for name, want := range testNameCases {
+		if diags := validate(types.StringValue(name)); diags.HasError() == want {
+			t.Errorf("%q: diagnostics %v, want an error: %t", name, diags, !want)
+		}
+	}
+	if diags := validate(types.StringValue(" \n ")); !diags.HasError() ||
+		!strings.Contains(diags.Errors()[0].Detail(), "Attribute name "+nameRule) {
+		t.Errorf("a blank name: %v", diags)
+	}
+	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
+		if diags := validate(v); diags.HasError() {
+			t.Errorf("%s: unexpected error %v", v, diags)
+		}
+	}
+}
+
+// TestAccNameValidators_agreeWithAPI sends every case to the API (as OAuth client names, in an
+// organization of the test's own): the plan-time check must accept what the API accepts, and
+// refuse what it refuses.
+func TestAccNameValidators_agreeWithAPI(t *testing.T) {
+	t.Parallel()
+	org := testAccNewOrganization(t)
+	ctx := context.Background()
+	for name := range testNameCases {
+		var diags diag.Diagnostics
+		for _, nv := range nameValidators() {
+			resp := &validator.StringResponse{}
+			nv.ValidateString(ctx, validator.StringRequest{Path: path.Root("name"), ConfigValue: types.StringValue(name)}, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		accepts := !diags.HasError()
+		_, err := org.Client.OAuthClients.Create(ctx, client.OAuthClientCreateOptions{Name: name})
+		var apiErr *client.APIError
+		switch {
+		case err == nil:
+			if !accepts {
+				t.Errorf("the API accepts %q, the provider refuses it", name)
+			}
+		case errors.Is(err, client.ErrInvalid) && errors.As(err, &apiErr) && apiErr.Field == "name":
+			if accepts {
+				t.Errorf("the API refuses %q (%s), the provider accepts it", name, apiErr.Message)
+			}
+		case errors.Is(err, client.ErrInvalid):
+			// The client refuses an empty name before any request, as the API would.
+			if accepts {
+				t.Errorf("the client refuses %q (%v), the provider accepts it", name, err)
+			}
+		default:
+			t.Errorf("creating an OAuth client named %q: %v", name, err)
+		}
+	}
+}

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -15,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -122,13 +119,13 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "The user's first name (1 to 100 characters, on one line). Changing it updates the " +
 					"user in place.",
 				Required:   true,
-				Validators: managedUserNameValidators(),
+				Validators: nameValidators(),
 			},
 			"last_name": schema.StringAttribute{
 				MarkdownDescription: "The user's last name (1 to 100 characters, on one line). Changing it updates the " +
 					"user in place.",
 				Required:   true,
-				Validators: managedUserNameValidators(),
+				Validators: nameValidators(),
 			},
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the user is active. Defaults to `true`. Changing it updates in place: " +
@@ -171,18 +168,6 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		},
-	}
-}
-
-// managedUserNamePattern is a name the API accepts: not blank, on one line, no control character.
-var managedUserNamePattern = regexp.MustCompile(`^[^\p{Cc}]*[^\p{Cc}\s][^\p{Cc}]*$`)
-
-// managedUserNameValidators check a first or last name at plan time.
-func managedUserNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.UTF8LengthBetween(1, 100),
-		stringvalidator.RegexMatches(managedUserNamePattern,
-			"must not be blank, and must be on one line without control characters"),
 	}
 }
 

@@ -381,19 +381,6 @@ func TestAccManagedUser_emailTaken(t *testing.T) {
 	})
 }
 
-func TestManagedUserNamePattern(t *testing.T) {
-	for _, name := range []string{"Jane", "Mary Ann", "O'Brien", "Jean-Luc", "José", " Jane "} {
-		if !managedUserNamePattern.MatchString(name) {
-			t.Errorf("%q is refused, want accepted", name)
-		}
-	}
-	for _, name := range []string{"", "   ", "Jane\nMary", "Jane\tMary", "Jane\r", "\u0007"} {
-		if managedUserNamePattern.MatchString(name) {
-			t.Errorf("%q is accepted, want refused", name)
-		}
-	}
-}
-
 func TestManagedUserUpdateRules(t *testing.T) {
 	base := managedUserResourceModel{
 		FirstName: types.StringValue("Jane"), LastName: types.StringValue("Doe"),

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -93,11 +91,7 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The client's display name, 1 to 100 characters on one line. Changing it updates in place.",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.UTF8LengthBetween(1, 100),
-					stringvalidator.RegexMatches(apiTokenNameRegexp,
-						"must not be blank, and must be on one line without control characters"),
-				},
+				Validators:          nameValidators(),
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the client may obtain access tokens. `false` disables it: its credentials " +

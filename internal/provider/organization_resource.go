@@ -3,16 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -76,12 +73,6 @@ func organizationCreateOptions(plan organizationModel) client.OrganizationCreate
 	return client.OrganizationCreateOptions{Name: plan.Name.ValueString()}
 }
 
-// organizationNameMaxLength is the API's limit on an organization's name.
-const organizationNameMaxLength = 100
-
-// organizationNamePattern matches a value with something other than white space and no line break or tab.
-var organizationNamePattern = regexp.MustCompile(`^[^\n\r\t]*[^\s][^\n\r\t]*$`)
-
 // Metadata returns the resource type name.
 func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_organization"
@@ -103,12 +94,9 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The organization's display name, 1 to %d characters on one line. "+
-					"Changing it renames the organization in place.", organizationNameMaxLength),
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, organizationNameMaxLength),
-					stringvalidator.RegexMatches(organizationNamePattern, "must not be blank and must be on one line"),
-				},
+					"Changing it renames the organization in place.", nameMaxLength),
+				Required:   true,
+				Validators: nameValidators(),
 			},
 			"plan": schema.StringAttribute{
 				MarkdownDescription: "The organization's plan: `free`, `team` or `enterprise`. A new organization " +

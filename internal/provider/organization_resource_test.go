@@ -151,10 +151,10 @@ func TestAccOrganization_validation(t *testing.T) {
 	for _, tc := range []struct {
 		name, orgName, errRe string
 	}{
-		{"empty", "", `(?s)alien_organization\.test.*Attribute name string length must be between 1 and 100`},
-		{"blank", "   ", `(?s)Attribute name must not be blank and must be on one line`},
-		{"two lines", "a\nb", `(?s)Attribute name must not be blank and must be on one line`},
-		{"too long", strings.Repeat("x", 101), `(?s)Attribute name string length must be between 1 and 100`},
+		{"empty", "", `(?s)alien_organization\.test.*Attribute name UTF-8 character count must be between 1 and 100`},
+		{"blank", "   ", `(?s)Attribute name must not be blank, and must be on one line`},
+		{"two lines", "a\nb", `(?s)Attribute name must not be blank, and must be on one line`},
+		{"too long", strings.Repeat("x", 101), `(?s)Attribute name UTF-8 character count must be between 1 and 100`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

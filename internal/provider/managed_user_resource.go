@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -328,22 +327,5 @@ func (r *managedUserResource) Delete(ctx context.Context, req resource.DeleteReq
 
 // ImportState imports a managed user by id (`mu_...`) or by email.
 func (r *managedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if strings.Contains(id, "@") {
-		users, err := r.client.ManagedUsers.List(ctx, client.ManagedUserListOptions{Email: &id})
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "importing", "managed user", id, err)
-			return
-		}
-		if len(users) != 1 {
-			resp.Diagnostics.AddError("Cannot import managed user",
-				fmt.Sprintf("The organization has no managed user with the email %q. Import a managed user by its "+
-					"id (mu_...) or its email.", id))
-			return
-		}
-		id = users[0].ID
-	} else if !orgUserImportIDOK(&resp.Diagnostics, orgUserKindManagedUser, id) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	orgUserImportState(ctx, r.client, orgUserKindManagedUser, req, resp)
 }

@@ -263,24 +263,7 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 
 // ImportState imports a service account by id (`sa_...`) or by email.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if strings.Contains(id, "@") {
-		accounts, err := r.client.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{Email: &id})
-		if err != nil {
-			addAPIError(&resp.Diagnostics, "importing", "service account", id, err)
-			return
-		}
-		if len(accounts) != 1 {
-			resp.Diagnostics.AddError("Cannot import service account",
-				fmt.Sprintf("The organization has no service account with the email %q. Import a service account "+
-					"by its id (sa_...) or its email.", id))
-			return
-		}
-		id = accounts[0].ID
-	} else if !orgUserImportIDOK(&resp.Diagnostics, orgUserKindServiceAccount, id) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	orgUserImportState(ctx, r.client, orgUserKindServiceAccount, req, resp)
 }
 
 // What follows is shared with alien_managed_user (managed_user_resource.go) and the data sources
@@ -371,14 +354,64 @@ func (lockedAtFromActiveModifier) PlanModifyString(ctx context.Context, req plan
 	}
 }
 
+// orgUserByEmail finds the user of a kind (a service account or a managed user) with email
+// (compared case-insensitively by the API): found is false when there is none.
+func orgUserByEmail(ctx context.Context, c *client.Client, kind, email string) (id string, locked, found bool, err error) {
+	var status client.UserStatus
+	if kind == orgUserKindManagedUser {
+		var users []*client.ManagedUser
+		if users, err = c.ManagedUsers.List(ctx, client.ManagedUserListOptions{Email: &email}); err == nil && len(users) > 0 {
+			id, status = users[0].ID, users[0].Status
+		}
+	} else {
+		var accounts []*client.ServiceAccount
+		if accounts, err = c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{Email: &email}); err == nil && len(accounts) > 0 {
+			id, status = accounts[0].ID, accounts[0].Status
+		}
+	}
+	return id, status == client.UserLocked, id != "", err
+}
+
+// orgUserImportState imports a service account or a managed user (kind) by id, or by email: it
+// looks the email up, so that state holds the id.
+func orgUserImportState(ctx context.Context, c *client.Client, kind string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if strings.Contains(id, "@") {
+		foundID, _, found, err := orgUserByEmail(ctx, c, kind, id)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "importing", kind, id, err)
+			return
+		}
+		if !found {
+			resp.Diagnostics.AddError("Cannot import "+kind,
+				fmt.Sprintf("The organization has no %s with the email %q. Import a %s by its id (%s...) or its email.",
+					kind, id, kind, orgUserIDPrefix(kind)))
+			return
+		}
+		id = foundID
+	} else if !orgUserImportIDOK(&resp.Diagnostics, kind, id) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// orgUserIDPrefix is the prefix of the ids of a kind of users: sa_ for service accounts, mu_ for
+// managed users.
+func orgUserIDPrefix(kind string) string {
+	if kind == orgUserKindManagedUser {
+		return "mu_"
+	}
+	return "sa_"
+}
+
 // orgUserImportIDOK refuses, before any API call, an import id that is the other kind's (the API
 // prefixes ids: sa_ for service accounts, mu_ for managed users).
 func orgUserImportIDOK(diags *diag.Diagnostics, kind, id string) bool {
-	resourceType, otherType, otherPrefix, otherKind := "alien_service_account", "alien_managed_user", "mu_", orgUserKindManagedUser
+	resourceType, otherType, otherKind := "alien_service_account", "alien_managed_user", orgUserKindManagedUser
 	if kind == orgUserKindManagedUser {
-		resourceType, otherType, otherPrefix, otherKind = "alien_managed_user", "alien_service_account", "sa_", orgUserKindServiceAccount
+		resourceType, otherType, otherKind = "alien_managed_user", "alien_service_account", orgUserKindServiceAccount
 	}
-	if strings.HasPrefix(id, otherPrefix) {
+	if strings.HasPrefix(id, orgUserIDPrefix(otherKind)) {
 		diags.AddError("Cannot import "+kind,
 			fmt.Sprintf("%q is the id of a %s, not of a %s: import it as %s, or give %s the id or email of a %s.",
 				id, otherKind, kind, otherType, resourceType, kind))
@@ -425,13 +458,15 @@ func orgUserCreateError(ctx context.Context, c *client.Client, diags *diag.Diagn
 // orgUserEmailTakenHint finds the service account or managed user that holds email and says how
 // to manage it instead. It answers a generic hint when the holder cannot be found.
 func orgUserEmailTakenHint(ctx context.Context, c *client.Client, kind, email string) string {
-	holderKind, holderType := "", ""
-	var holderID string
+	var holderKind, holderType, holderID string
 	var locked bool
-	if accounts, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{Email: &email}); err == nil && len(accounts) > 0 {
-		holderKind, holderType, holderID, locked = orgUserKindServiceAccount, "alien_service_account", accounts[0].ID, accounts[0].Status == client.UserLocked
-	} else if users, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{Email: &email}); err == nil && len(users) > 0 {
-		holderKind, holderType, holderID, locked = orgUserKindManagedUser, "alien_managed_user", users[0].ID, users[0].Status == client.UserLocked
+	for _, k := range []struct{ kind, resourceType string }{
+		{orgUserKindServiceAccount, "alien_service_account"}, {orgUserKindManagedUser, "alien_managed_user"},
+	} {
+		if id, l, found, err := orgUserByEmail(ctx, c, k.kind, email); err == nil && found {
+			holderKind, holderType, holderID, locked = k.kind, k.resourceType, id, l
+			break
+		}
 	}
 	if holderID == "" {
 		return "An email identifies one service account or managed user in the organization. Use another " +

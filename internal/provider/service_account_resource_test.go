@@ -121,6 +121,18 @@ func TestAccServiceAccount_basic(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
+				ResourceName:  testAccServiceAccountAddr,
+				ImportState:   true,
+				ImportStateId: testAccRandomEmail("nobody"),
+				ExpectError:   regexp.MustCompile(testAccPhrase("The organization has no service account with the email")),
+			},
+			{
+				ResourceName:  testAccServiceAccountAddr,
+				ImportState:   true,
+				ImportStateId: "mu_abcdefghijklmnop",
+				ExpectError:   regexp.MustCompile(testAccPhrase("is the id of a managed user, not of a service account: import it as alien_managed_user")),
+			},
+			{
 				ResourceName:    testAccServiceAccountAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -148,5 +149,60 @@ func TestACancelledRequestIsNotAnInternalError(t *testing.T) {
 	s.Handler().ServeHTTP(rec, r)
 	if rec.Code == 500 || strings.Contains(logged.String(), "level=ERROR") {
 		t.Fatalf("a cancelled request answered %d and logged:\n%s", rec.Code, logged.String())
+	}
+}
+
+// blockingMailer holds every email until release is closed, and says when a send has begun.
+type blockingMailer struct {
+	sending chan struct{}
+	release chan struct{}
+}
+
+func (m *blockingMailer) Send(context.Context, Email) error {
+	m.sending <- struct{}{}
+	<-m.release
+	return nil
+}
+
+// TestADroppedAnswerIsDroppedOnlyAfterTheHandlerFinished holds a create in its handler after its
+// write committed (its email is being sent) and checks that the client is still waiting: the
+// connection closes only once the handler is done, never before or during the write.
+func TestADroppedAnswerIsDroppedOnlyAfterTheHandlerFinished(t *testing.T) {
+	m := &blockingMailer{sending: make(chan struct{}, 1), release: make(chan struct{})}
+	e := newEnv(t, withFaults(FaultConfig{DropRate: 1}), withMailer(m))
+	var once sync.Once
+	release := func() { once.Do(func() { close(m.release) }) }
+	t.Cleanup(release) // before the instance closes, should the test stop early
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.sendErr(req{method: "POST", path: "/invitations", token: e.token, body: map[string]any{"email": "held@example.com", "role": "viewer"}})
+		done <- err
+	}()
+	select {
+	case <-m.sending:
+	case err := <-done:
+		t.Fatalf("the request ended (%v) before its email was sent", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler never sent its email")
+	}
+	if n := e.count("invitations"); n != 1 {
+		t.Fatalf("%d invitations while the handler runs its after-commit work, want 1 (committed)", n)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the client's request ended (%v) while the handler was still running", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	release()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a dropped answer arrived")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the connection was not closed after the handler finished")
+	}
+	if n := e.count("invitations"); n != 1 {
+		t.Fatalf("%d invitations after the drop, want 1", n)
 	}
 }

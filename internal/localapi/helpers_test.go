@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,8 @@ func withFaults(f FaultConfig) envOption { return func(c *Config) { c.Faults = f
 func withIDP(idp IdentityProvider) envOption { return func(c *Config) { c.IdentityProvider = idp } }
 
 func withMailer(m Mailer) envOption { return func(c *Config) { c.Mailer = m } }
+
+func withLogger(l *slog.Logger) envOption { return func(c *Config) { c.Logger = l } }
 
 func withoutTimeTravel() envOption {
 	return func(c *Config) { c.TimeTravel = false; c.Clock = clock.Real{} }
@@ -499,4 +502,22 @@ func (p *memIDP) DeleteUser(_ context.Context, id string) error {
 	defer p.mu.Unlock()
 	delete(p.accounts, id)
 	return nil
+}
+
+// lockedBuffer is a buffer that the server's goroutines may write at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -177,7 +177,9 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body) // already buffered by the response handler
+	// Buffered (and bounded) by the response handler, except for the last answer of a retried
+	// call that ran out of retries (a 429 or 5xx): only its start matters, for the error.
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
 		return 0, nil, nil, &transportError{method: r.method, path: displayPath(r.path, r.query), err: err, scrub: c.scrub}
 	}

@@ -242,6 +242,34 @@ func TestRetriesExhausted(t *testing.T) {
 	}
 }
 
+// The last answer of a call that ran out of retries is not read inside an attempt: it is read up
+// to the same bound, so an endless error body still ends in the API error, at once.
+func TestRetriesExhaustedEndlessBody(t *testing.T) {
+	chunk := []byte(strings.Repeat("<p>overloaded</p>", 4096))
+	srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return // the client hung up
+			}
+		}
+	})
+	c := fastClient(t, srv.URL, func(c *Config) { c.MaxRetries = 1; c.RequestTimeout = 20 * time.Second })
+	start := time.Now()
+	_, err := c.Members.Read(t.Context(), "mem_1")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusServiceUnavailable || !strings.Contains(ae.Message, "overloaded") {
+		t.Fatalf("err = %v, want the 503 as an API error", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v: the endless body was read until the request timeout", d)
+	}
+	if got := count.Load(); got != 2 {
+		t.Errorf("requests = %d, want 2", got)
+	}
+}
+
 func TestContextCancelStopsWaiting(t *testing.T) {
 	srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable)

@@ -305,30 +305,21 @@ func snapshotOf[T any](ctx context.Context, c *core, ix indexed[T]) (*snapshot, 
 // cachedRead reads one object by id: from the collection's snapshot when the cache is on, with
 // get as the direct read (and the confirmation of an id the snapshot lacks).
 func cachedRead[T any](ctx context.Context, c *core, ix indexed[T], id string, get func(context.Context) (*T, error)) (*T, error) {
-	if c.cache == nil {
-		return get(ctx)
-	}
-	s, err := snapshotOf(ctx, c, ix)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		// The collection could not be listed (a credential that may read but not list, an
-		// outage): read the object directly, so the caller gets the read's own answer.
-		return get(ctx)
-	}
-	if v, ok := s.lookupID(id); ok {
-		if t, ok := v.(*T); ok {
-			return clone(t), nil
-		}
-	}
-	return get(ctx)
+	return cachedLookup(ctx, c, ix, func(s *snapshot) (any, bool) { return s.lookupID(id) }, get)
 }
 
 // cachedReadByEmail finds an object by email (case-insensitive) in the collection's snapshot;
 // direct is the uncached lookup, used without the cache and to confirm an email the snapshot
 // lacks.
 func cachedReadByEmail[T any](ctx context.Context, c *core, ix indexed[T], email string, direct func(context.Context) (*T, error)) (*T, error) {
+	return cachedLookup(ctx, c, ix, func(s *snapshot) (any, bool) { return s.lookupEmail(email) }, direct)
+}
+
+// cachedLookup answers what lookup finds in the collection's snapshot (a copy), else what direct
+// answers: without the cache, for what the snapshot lacks (created after it, or gone: the direct
+// read says which), and when the collection cannot be listed (a credential that may read but not
+// list, an outage), so that the caller gets the direct read's own answer.
+func cachedLookup[T any](ctx context.Context, c *core, ix indexed[T], lookup func(*snapshot) (any, bool), direct func(context.Context) (*T, error)) (*T, error) {
 	if c.cache == nil {
 		return direct(ctx)
 	}
@@ -339,7 +330,7 @@ func cachedReadByEmail[T any](ctx context.Context, c *core, ix indexed[T], email
 		}
 		return direct(ctx)
 	}
-	if v, ok := s.lookupEmail(email); ok {
+	if v, ok := lookup(s); ok {
 		if t, ok := v.(*T); ok {
 			return clone(t), nil
 		}

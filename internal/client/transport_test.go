@@ -336,39 +336,34 @@ func hangUp(t *testing.T, w http.ResponseWriter) {
 }
 
 func TestTransportErrors(t *testing.T) {
-	t.Run("idempotent retried", func(t *testing.T) {
-		srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				hangUp(t, w)
-				return
+	// An idempotent request whose first attempt fails in transit is retried.
+	for _, tc := range []struct {
+		name  string
+		first func(t *testing.T, w http.ResponseWriter)
+	}{
+		{"idempotent retried", hangUp},
+		{"body cut short retried", func(_ *testing.T, w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte(`{"data":[`)) // the server closes a response shorter than its Content-Length
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n == 1 {
+					tc.first(t, w)
+					return
+				}
+				w.Write([]byte(emptyPage))
+			})
+			c := fastClient(t, srv.URL)
+			if _, err := c.Datasets.List(t.Context()); err != nil {
+				t.Fatal(err)
 			}
-			w.Write([]byte(emptyPage))
-		})
-		c := fastClient(t, srv.URL)
-		if _, err := c.Datasets.List(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if got := count.Load(); got != 2 {
-			t.Errorf("requests = %d, want 2", got)
-		}
-	})
-	t.Run("body cut short retried", func(t *testing.T) {
-		srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				w.Header().Set("Content-Length", "1000")
-				w.Write([]byte(`{"data":[`))
-				return // the server closes a response shorter than its Content-Length
+			if got := count.Load(); got != 2 {
+				t.Errorf("requests = %d, want 2", got)
 			}
-			w.Write([]byte(emptyPage))
 		})
-		c := fastClient(t, srv.URL)
-		if _, err := c.Datasets.List(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if got := count.Load(); got != 2 {
-			t.Errorf("requests = %d, want 2", got)
-		}
-	})
+	}
 	t.Run("public post not retried", func(t *testing.T) {
 		srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
 		c := fastClient(t, srv.URL)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -435,6 +436,32 @@ type memIDP struct {
 
 	mu       sync.Mutex
 	accounts map[string]*memAccount
+	down     bool // every call fails, as an unreachable identity provider's would
+}
+
+var errIDPDown = errors.New("identity provider unreachable")
+
+// setDown makes every call fail (true) or work again (false).
+func (p *memIDP) setDown(down bool) {
+	p.mu.Lock()
+	p.down = down
+	p.mu.Unlock()
+}
+
+// state is an account's state: "missing", "no password", "enabled" or "disabled".
+func (p *memIDP) state(id string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch a := p.accounts[id]; {
+	case a == nil:
+		return "missing"
+	case a.disabled:
+		return "disabled"
+	case !a.hasPassword:
+		return "no password"
+	default:
+		return "enabled"
+	}
 }
 
 type memAccount struct {
@@ -444,6 +471,9 @@ type memAccount struct {
 }
 
 func (p *memIDP) account(id string) (*memAccount, error) {
+	if p.down {
+		return nil, errIDPDown
+	}
 	a := p.accounts[id]
 	if a == nil {
 		return nil, ErrNoAccount
@@ -454,6 +484,9 @@ func (p *memIDP) account(id string) (*memAccount, error) {
 func (p *memIDP) CreateUser(_ context.Context, id, _ string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.down {
+		return errIDPDown
+	}
 	if p.accounts == nil {
 		p.accounts = map[string]*memAccount{}
 	}
@@ -491,8 +524,11 @@ func (p *memIDP) CheckPassword(_ context.Context, id, password string) (bool, er
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	a, err := p.account(id)
-	if err != nil {
+	if errors.Is(err, ErrNoAccount) {
 		return false, nil
+	}
+	if err != nil {
+		return false, err
 	}
 	return a.hasPassword && !a.disabled && a.password == password, nil
 }
@@ -500,6 +536,9 @@ func (p *memIDP) CheckPassword(_ context.Context, id, password string) (bool, er
 func (p *memIDP) DeleteUser(_ context.Context, id string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.down {
+		return errIDPDown
+	}
 	delete(p.accounts, id)
 	return nil
 }

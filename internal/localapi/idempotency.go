@@ -151,9 +151,7 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(answ
 	}
 	if sync != nil {
 		if err := sync(answer); err != nil {
-			s.log.Error("sync after write", "request_id", requestID(c.r.Context()), "route", routeOf(c.r), "error", err)
-			return &apiError{Status: http.StatusServiceUnavailable, Code: codeUnavailable,
-				Message: "the identity provider is unavailable; the change was saved: retry (with the same Idempotency-Key) to complete it"}
+			return c.idpUnavailable(err, "the change was saved: retry (with the same Idempotency-Key) to complete it")
 		}
 	}
 	writeRawJSON(c.w, status, answer)

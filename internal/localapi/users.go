@@ -245,6 +245,18 @@ func (s *Server) syncIdentity(ctx context.Context, id string) error {
 	return s.idp.UnlockUser(ctx, u.ID)
 }
 
+// idpUnavailable answers a failure of the identity provider, which is another system and may be
+// unreachable, as 503 unavailable: "the identity provider is unavailable; " + what the client
+// should know (what was saved, what to retry). The error itself goes to the log. A request the
+// client cancelled stays as it is.
+func (c *call) idpUnavailable(err error, then string) error {
+	if c.r.Context().Err() != nil {
+		return err
+	}
+	c.s.log.Error("identity provider", "request_id", requestID(c.r.Context()), "route", routeOf(c.r), "error", err)
+	return &apiError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: "the identity provider is unavailable; " + then}
+}
+
 // syncAnswer syncs the identity of the managed user an answer is about.
 func (s *Server) syncAnswer(ctx context.Context) func([]byte) error {
 	return func(answer []byte) error {
@@ -492,10 +504,10 @@ func (s *Server) resetPassword(c *call) error {
 	}
 	// The identity provider first, then the link is spent: a failure leaves the link usable.
 	if err := s.syncIdentity(ctx, u.ID); err != nil {
-		return err
+		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
 	if err := s.idp.SetPassword(ctx, u.ID, password); err != nil {
-		return err
+		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		pr, user, err := resetLink(tx, token)
@@ -550,7 +562,7 @@ func (s *Server) login(c *call) error {
 	u := candidates[0]
 	ok, err := s.idp.CheckPassword(ctx, u.ID, password)
 	if err != nil {
-		return err
+		return c.idpUnavailable(err, "retry")
 	}
 	if !ok {
 		return failed

@@ -256,3 +256,92 @@ func TestConcurrentResetsWithOneLinkSetOnePassword(t *testing.T) {
 		}
 	}
 }
+
+// TestManagedUsersAreKeptInTheIdentityProvider follows a managed user's account in an identity
+// provider of its own: created with the user, locked and unlocked with it, deleted with its
+// organization; while the provider is unreachable, a change is saved, answered 503, and completed
+// by a retry with the same Idempotency-Key.
+func TestManagedUsersAreKeptInTheIdentityProvider(t *testing.T) {
+	idp := &memIDP{}
+	e := newEnv(t, withIDP(idp))
+	var mu muT
+	body := map[string]any{"email": "kept@example.com", "first_name": "K", "last_name": "P"}
+	e.postKey(e.token, "/managed-users", "create", body).want(201, &mu)
+	if st := idp.state(mu.ID); st != "no password" {
+		t.Fatalf("after creation the account is %s", st)
+	}
+	e.send(req{method: "POST", path: "/reset-password", body: map[string]any{"token": e.lastLinkToken("kept@example.com", "password_reset"), "password": "a good password"}}).want(204, nil)
+	e.post("/managed-users/"+mu.ID+"/deactivate", nil).want(200, nil)
+	if st := idp.state(mu.ID); st != "disabled" {
+		t.Fatalf("after deactivation the account is %s", st)
+	}
+	e.post("/managed-users/"+mu.ID+"/reactivate", nil).want(200, nil)
+	if st := idp.state(mu.ID); st != "enabled" {
+		t.Fatalf("after reactivation the account is %s", st)
+	}
+
+	// Unreachable: the lock is saved (the API's own check refuses the login at once) and the
+	// answer says to retry; the retry brings the identity provider in line.
+	idp.setDown(true)
+	e.postKey(e.token, "/managed-users/"+mu.ID+"/deactivate", "lock", nil).wantError(503, "unavailable", "", "retry")
+	var got muT
+	e.get("/managed-users/"+mu.ID).want(200, &got)
+	if got.Status != "locked" {
+		t.Fatalf("the deactivation was not saved: %+v", got)
+	}
+	idp.setDown(false)
+	if st := idp.state(mu.ID); st != "enabled" {
+		t.Fatalf("the unreachable identity provider changed: %s", st)
+	}
+	e.send(req{method: "POST", path: "/login", body: map[string]any{"email": "kept@example.com", "password": "a good password"}}).wantError(401, "unauthorized", "")
+	e.postKey(e.token, "/managed-users/"+mu.ID+"/deactivate", "lock", nil).want(200, nil)
+	if st := idp.state(mu.ID); st != "disabled" {
+		t.Fatalf("the retried deactivation left the account %s", st)
+	}
+
+	// A creation while unreachable: the retry answers the same user and creates its account.
+	idp.setDown(true)
+	var first, retried muT
+	e.postKey(e.token, "/managed-users", "create-2", map[string]any{"email": "later@example.com", "first_name": "L", "last_name": "A"}).
+		wantError(503, "unavailable", "", "retry")
+	idp.setDown(false)
+	e.postKey(e.token, "/managed-users", "create-2", map[string]any{"email": "later@example.com", "first_name": "L", "last_name": "A"}).want(201, &retried)
+	var list pageT[muT]
+	e.get("/managed-users?email=later@example.com").want(200, &list)
+	if len(list.Data) != 1 || list.Data[0].ID != retried.ID {
+		t.Fatalf("after the retry: %+v (answered %+v)", list.Data, retried)
+	}
+	first = list.Data[0]
+	if st := idp.state(first.ID); st != "no password" {
+		t.Fatalf("the retried creation left the account %s", st)
+	}
+	if n := len(e.outbox("later@example.com", "password_reset")); n != 1 {
+		t.Fatalf("%d reset emails, want 1", n)
+	}
+	// A password reset while unreachable sets nothing and spends no link; a login says to retry.
+	link := e.lastLinkToken("later@example.com", "password_reset")
+	setPassword := req{method: "POST", path: "/reset-password", body: map[string]any{"token": link, "password": "another good password"}}
+	login := req{method: "POST", path: "/login", body: map[string]any{"email": "later@example.com", "password": "another good password"}}
+	idp.setDown(true)
+	e.send(setPassword).wantError(503, "unavailable", "", "the link still works")
+	idp.setDown(false)
+	e.send(setPassword).want(204, nil)
+	idp.setDown(true)
+	e.send(login).wantError(503, "unavailable", "", "retry")
+	idp.setDown(false)
+	e.send(login).want(200, nil)
+
+	// Deleting an organization deletes its managed users' accounts.
+	var other orgCreatedT
+	e.post("/organizations", map[string]any{"name": "Other"}).want(201, &other)
+	e.setPlan(other.ID, "enterprise")
+	var gone muT
+	e.as(other.BootstrapToken, "POST", "/managed-users", map[string]any{"email": "gone@example.com", "first_name": "G", "last_name": "O"}).want(201, &gone)
+	if st := idp.state(gone.ID); st != "no password" {
+		t.Fatalf("the other organization's user's account is %s", st)
+	}
+	e.del("/organizations/"+other.ID).want(204, nil)
+	if st := idp.state(gone.ID); st != "missing" {
+		t.Fatalf("after its organization was deleted the account is %s", st)
+	}
+}

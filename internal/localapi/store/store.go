@@ -89,9 +89,9 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 		w.Set("_txlock", "immediate")
 		r := cloneValues(common)
 		r.Set("_query_only", "1")
-		u := url.URL{Scheme: "file", Opaque: dbPath}
-		writerDSN = u.String() + "?" + w.Encode()
-		readerDSN = u.String() + "?" + r.Encode()
+		file := "file:" + uriPath.Replace(dbPath)
+		writerDSN = file + "?" + w.Encode()
+		readerDSN = file + "?" + r.Encode()
 	}
 
 	writer, err := sql.Open("sqlite", writerDSN)
@@ -129,6 +129,10 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	db.pin = pin
 	return db, nil
 }
+
+// uriPath escapes the characters that mean something in a SQLite URI filename ('%' escapes,
+// '?' starts the parameters, '#' a fragment), so that a path is taken literally.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
 
 func cloneValues(v url.Values) url.Values {
 	out := url.Values{}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sync"
@@ -152,6 +153,47 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 	}
 	defer db.Close()
 	check(db)
+}
+
+// TestFilePathsAreTakenLiterally opens databases whose paths hold the characters SQLite's URI
+// filenames give a meaning to: each is the file named, with WAL on, and keeps its data.
+func TestFilePathsAreTakenLiterally(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"a?b.db", "c%41d.db", "e#f.db", "g h.db", "i&_j=1.db"} {
+		dir := t.TempDir()
+		dbPath := filepath.Join(dir, name)
+		db, err := Open(ctx, dbPath)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		org := addOrg(t, db, "team")
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(dbPath); err != nil {
+			entries, _ := os.ReadDir(dir)
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			t.Fatalf("%s: no such file (the directory holds %q)", name, names)
+		}
+		db, err = Open(ctx, dbPath)
+		if err != nil {
+			t.Fatalf("%s: reopen: %v", name, err)
+		}
+		err = db.Read(ctx, func(tx *Tx) error {
+			if mode, err := tx.JournalMode(); err != nil || mode != "wal" {
+				return fmt.Errorf("journal mode = %q (%w)", mode, err)
+			}
+			_, err := tx.GetOrganization(org.ID)
+			return err
+		})
+		db.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
 }
 
 func TestWriteIsAllOrNothing(t *testing.T) {

@@ -13,11 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -52,28 +48,6 @@ func testAccInviteAndAccept(t *testing.T, c *client.Client, email string, role c
 	return &accepted.Member
 }
 
-// testAccCountInvitationEmails counts the invitation emails alien-local sent to email.
-func testAccCountInvitationEmails(t *testing.T, email string) int {
-	t.Helper()
-	n := 0
-	for _, e := range testAccOutbox(t, email) {
-		if e.Kind == "invitation" {
-			n++
-		}
-	}
-	return n
-}
-
-// testAccCheckInvitationEmails checks that alien-local sent want invitation emails to email.
-func testAccCheckInvitationEmails(t *testing.T, email string, want int) func(*terraform.State) error {
-	return func(*terraform.State) error {
-		if n := testAccCountInvitationEmails(t, email); n != want {
-			return fmt.Errorf("%d invitation emails were sent to %s, want %d", n, email, want)
-		}
-		return nil
-	}
-}
-
 // testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
 // invited, as c sees the organization.
 func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
@@ -92,57 +66,6 @@ func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
 			}
 		}
 		return nil
-	}
-}
-
-// testAccExpectChange is a plan check: the resource at addr changes attribute from before to after
-// (nil: null; plancheck.ExpectUnknownValue checks unknown values).
-func testAccExpectChange(addr, attribute string, before, after any) plancheck.PlanCheck {
-	return part1ChangeCheck{addr: addr, attribute: attribute, before: before, after: after}
-}
-
-// part1ChangeCheck is the plan check testAccExpectChange returns.
-type part1ChangeCheck struct {
-	addr, attribute string
-	before, after   any
-}
-
-// CheckPlan checks the resource's change.
-func (c part1ChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	for _, rc := range req.Plan.ResourceChanges {
-		if rc.Address != c.addr {
-			continue
-		}
-		before, _ := rc.Change.Before.(map[string]any)
-		after, _ := rc.Change.After.(map[string]any)
-		if got := before[c.attribute]; got != c.before {
-			resp.Error = fmt.Errorf("%s.%s is %v before the change, want %v", c.addr, c.attribute, got, c.before)
-			return
-		}
-		if got := after[c.attribute]; got != c.after {
-			resp.Error = fmt.Errorf("%s.%s is planned as %v, want %v", c.addr, c.attribute, got, c.after)
-		}
-		return
-	}
-	resp.Error = fmt.Errorf("the plan has no change for %s", c.addr)
-}
-
-// testCheckPart1ResourceModel checks that a model struct matches a resource's schema attribute for
-// attribute (the framework refuses to set state from a struct that does not), without an API.
-func testCheckPart1ResourceModel(t *testing.T, r resource.Resource, model any) {
-	t.Helper()
-	ctx := context.Background()
-	var resp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
-		t.Errorf("the schema of %T is invalid: %v", r, diags)
-	}
-	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	if diags := state.Set(ctx, model); diags.HasError() {
-		t.Errorf("the model %T does not match the schema: %v", model, diags)
 	}
 }
 

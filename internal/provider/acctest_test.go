@@ -28,6 +28,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
@@ -252,28 +254,90 @@ func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 // alien-local.
 func testAccAcceptInvitation(t *testing.T, email string) *client.InvitationAcceptance {
 	t.Helper()
-	var link string
-	for _, e := range testAccOutbox(t, email) {
-		if e.Kind == "invitation" {
-			link = e.Link
-		}
-	}
-	if link == "" {
-		t.Fatalf("no invitation email was sent to %s", email)
-	}
-	u, err := url.Parse(link)
-	if err != nil {
-		t.Fatalf("the invitation email to %s has a bad link: %v", email, err)
-	}
-	linkToken := u.Query().Get("token")
-	if linkToken == "" {
-		t.Fatalf("the invitation link sent to %s has no token parameter", email)
-	}
+	linkToken := testAccLinkToken(t, email, "invitation")
 	accepted, err := testAccClient(t).Public.AcceptInvitation(context.Background(), linkToken, "Invited Person")
 	if err != nil {
 		t.Fatalf("accepting the invitation sent to %s: %v", email, err)
 	}
 	return accepted
+}
+
+// testAccLinkToken is the token parameter of the link in the latest email of a kind
+// ("invitation", "password_reset") sent to an address. It skips the test against an endpoint that
+// is not alien-local.
+func testAccLinkToken(t *testing.T, to, kind string) string {
+	t.Helper()
+	var link string
+	for _, e := range testAccOutbox(t, to) {
+		if e.Kind == kind {
+			link = e.Link
+		}
+	}
+	if link == "" {
+		t.Fatalf("no %s email was sent to %s", kind, to)
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatalf("the %s email to %s has a bad link: %v", kind, to, err)
+	}
+	token := u.Query().Get("token")
+	if token == "" {
+		t.Fatalf("the %s link sent to %s has no token parameter", kind, to)
+	}
+	return token
+}
+
+// testAccCountEmails counts the emails of a kind ("invitation", "password_reset") sent to an
+// address.
+func testAccCountEmails(t *testing.T, to, kind string) int {
+	t.Helper()
+	n := 0
+	for _, e := range testAccOutbox(t, to) {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// testAccCheckEmails checks that alien-local sent want emails of a kind to an address.
+func testAccCheckEmails(t *testing.T, to, kind string, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if n := testAccCountEmails(t, to, kind); n != want {
+			return fmt.Errorf("%d %s emails were sent to %s, want %d", n, kind, to, want)
+		}
+		return nil
+	}
+}
+
+// testAccExpectChange is a plan check: the plan changes attribute of the resource at addr from
+// before to after (JSON values: bool, string, nil for null; plancheck.ExpectUnknownValue checks
+// unknown values).
+func testAccExpectChange(addr, attribute string, before, after any) plancheck.PlanCheck {
+	return attributeChangeCheck{addr: addr, attribute: attribute, before: before, after: after}
+}
+
+// attributeChangeCheck is the plan check testAccExpectChange returns.
+type attributeChangeCheck struct {
+	addr, attribute string
+	before, after   any
+}
+
+// CheckPlan implements plancheck.PlanCheck.
+func (c attributeChangeCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr || rc.Change == nil {
+			continue
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		if before[c.attribute] != c.before || after[c.attribute] != c.after {
+			resp.Error = fmt.Errorf("%s.%s: planned %v -> %v, want %v -> %v",
+				c.addr, c.attribute, before[c.attribute], after[c.attribute], c.before, c.after)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s: no change planned", c.addr)
 }
 
 // testAccOrganization is a brand-new organization made for one test.

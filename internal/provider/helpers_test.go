@@ -10,7 +10,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -181,26 +183,69 @@ func TestDurationValidator(t *testing.T) {
 	}
 }
 
-// testCheckDataSourceModel checks that a model struct matches a data source's schema attribute
-// for attribute (the framework refuses to set state from a struct that does not), without an
-// API. Resource authors: the same with resource.SchemaRequest and tfsdk.State.
-func testCheckDataSourceModel(t *testing.T, ds datasource.DataSource, model any) {
-	t.Helper()
+// TestModelsMatchSchemas checks that every resource's, data source's and ephemeral resource's
+// schema is valid, and that its model struct matches it attribute for attribute (the framework
+// refuses to set state from a struct that does not), without an API.
+func TestModelsMatchSchemas(t *testing.T) {
 	ctx := context.Background()
-	var resp datasource.SchemaResponse
-	ds.Schema(ctx, datasource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
+	for r, model := range map[resource.Resource]any{
+		NewAPITokenResource(): &apiTokenModel{Keepers: types.MapNull(types.StringType)}, NewInvitationResource(): &invitationModel{},
+		NewManagedUserResource(): &managedUserResourceModel{}, NewMemberResource(): &memberModel{},
+		NewOAuthClientResource(): &oauthClientModel{}, NewOrganizationResource(): &organizationModel{},
+		NewServiceAccountResource(): &serviceAccountResourceModel{},
+	} {
+		var resp resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &resp)
+		testCheckSchema(t, r, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
+		testResourceState(t, r, model)
 	}
-	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	if diags := state.Set(ctx, model); diags.HasError() {
-		t.Errorf("the model %T does not match the schema: %v", model, diags)
+	for ds, model := range map[datasource.DataSource]any{
+		NewAPITokensDataSource(): &apiTokensModel{}, NewCurrentIdentityDataSource(): &currentIdentityModel{},
+		NewManagedUsersDataSource(): &managedUsersDataSourceModel{}, NewMembersDataSource(): &membersDataSourceModel{},
+		NewOAuthClientsDataSource(): &oauthClientsModel{}, NewOrganizationDataSource(): &organizationDataSourceModel{},
+		NewServiceAccountsDataSource(): &serviceAccountsDataSourceModel{},
+	} {
+		var resp datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		testCheckSchema(t, ds, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
+		state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := state.Set(ctx, model); diags.HasError() {
+			t.Errorf("the model %T does not match the schema of %T: %v", model, ds, diags)
+		}
+	}
+	e, model := NewAccessTokenEphemeralResource(), &accessTokenModel{}
+	var resp ephemeral.SchemaResponse
+	e.Schema(ctx, ephemeral.SchemaRequest{}, &resp)
+	testCheckSchema(t, e, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
+	result := tfsdk.EphemeralResultData{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := result.Set(ctx, model); diags.HasError() {
+		t.Errorf("the model %T does not match the schema of %T: %v", model, e, diags)
 	}
 }
 
-func TestDataSourceModels(t *testing.T) {
-	testCheckDataSourceModel(t, NewCurrentIdentityDataSource(), &currentIdentityModel{})
-	testCheckDataSourceModel(t, NewOrganizationDataSource(), &organizationDataSourceModel{})
+// testCheckSchema fails the test when fetching the schema of what (a resource, data source or
+// ephemeral resource) failed, or the schema is invalid.
+func testCheckSchema(t *testing.T, what any, fetched, validated diag.Diagnostics) {
+	t.Helper()
+	if fetched.HasError() {
+		t.Fatalf("the schema of %T: %v", what, fetched)
+	}
+	if validated.HasError() {
+		t.Errorf("the schema of %T is invalid: %v", what, validated)
+	}
+}
+
+// testResourceState is the state of resource r holding model (or, with Raw copied, its plan).
+func testResourceState(t *testing.T, r resource.Resource, model any) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	var resp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &resp)
+	state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, model); diags.HasError() {
+		t.Fatalf("the model %T does not match the schema of %T: %v", model, r, diags)
+	}
+	return state
 }
 
 // testEmailCases are addresses the API accepts (true) or refuses (false), among them the ones

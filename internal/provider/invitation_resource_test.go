@@ -99,7 +99,7 @@ func TestAccInvitation_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("member_id"), knownvalue.Null()),
 					sameID.AddStateValue(testAccInvitationAddr, tfjsonpath.New("id")),
 				},
-				Check: testAccCheckInvitationEmails(t, email, 1),
+				Check: testAccCheckEmails(t, email, "invitation", 1),
 			},
 			{
 				Config: testAccInvitationConfig(email, "writer"),
@@ -112,7 +112,7 @@ func TestAccInvitation_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
 					sameID.AddStateValue(testAccInvitationAddr, tfjsonpath.New("id")),
 				},
-				Check: testAccCheckInvitationEmails(t, email, 1),
+				Check: testAccCheckEmails(t, email, "invitation", 1),
 			},
 			{
 				ResourceName:      testAccInvitationAddr,
@@ -234,7 +234,7 @@ func TestAccInvitation_expiry(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("role"), knownvalue.StringExact("writer")),
 					sentAgain.AddStateValue(testAccInvitationAddr, tfjsonpath.New("expires_at")),
 				},
-				Check: testAccCheckInvitationEmails(t, email, 2),
+				Check: testAccCheckEmails(t, email, "invitation", 2),
 			},
 		},
 	})

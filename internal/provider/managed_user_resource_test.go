@@ -56,16 +56,6 @@ func testAccManagedUserID(id *string) resource.TestCheckFunc {
 	}
 }
 
-// testAccCheckResetEmails checks how many password-reset emails were sent to email.
-func testAccCheckResetEmails(t *testing.T, email string, want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := testAccCountEmails(t, email, "password_reset"); got != want {
-			return fmt.Errorf("%d password-reset emails were sent to %s, want %d", got, email, want)
-		}
-		return nil
-	}
-}
-
 // testAccCheckLogin checks that email logs in with password (wantOK), or is refused as
 // unauthorized.
 func testAccCheckLogin(c *client.Client, email, password string, wantOK bool) resource.TestCheckFunc {
@@ -120,7 +110,7 @@ func TestAccManagedUser_basic(t *testing.T) {
 					expect("password_reset_trigger", knownvalue.Null()),
 				},
 				// Creation sends the password-reset email.
-				Check: testAccCheckResetEmails(t, email, 1),
+				Check: testAccCheckEmails(t, email, "password_reset", 1),
 			},
 			{
 				ResourceName:      testAccManagedUserAddr,
@@ -167,7 +157,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 	var id, firstID string
 
 	setPassword := func(*terraform.State) error {
-		return c.Public.ResetPassword(context.Background(), testAccResetLinkToken(t, email), password)
+		return c.Public.ResetPassword(context.Background(), testAccLinkToken(t, email, "password_reset"), password)
 	}
 	update := func(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 		return resource.ConfigPlanChecks{
@@ -190,7 +180,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{expect("password_reset_trigger", knownvalue.StringExact("initial"))},
 				Check: resource.ComposeTestCheckFunc(
 					testAccManagedUserID(&id),
-					testAccCheckResetEmails(t, email, 1),
+					testAccCheckEmails(t, email, "password_reset", 1),
 					testAccCheckLogin(c, email, password, false),
 					setPassword,
 					testAccCheckLogin(c, email, password, true),
@@ -205,7 +195,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 			{
 				Config: testAccManagedUserConfig(email, map[string]string{"password_reset_trigger": `"initial"`, "active": "false"}),
 				ConfigPlanChecks: update(
-					testAccExpectAttributeChange(testAccManagedUserAddr, "active", true, false),
+					testAccExpectChange(testAccManagedUserAddr, "active", true, false),
 					plancheck.ExpectKnownValue(testAccManagedUserAddr, tfjsonpath.New("status"), knownvalue.StringExact("locked")),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -223,7 +213,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 			{
 				Config: testAccManagedUserConfig(email, map[string]string{"password_reset_trigger": `"initial"`, "active": "true"}),
 				ConfigPlanChecks: update(
-					testAccExpectAttributeChange(testAccManagedUserAddr, "active", false, true),
+					testAccExpectChange(testAccManagedUserAddr, "active", false, true),
 					plancheck.ExpectKnownValue(testAccManagedUserAddr, tfjsonpath.New("locked_at"), knownvalue.Null()),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{expect("status", knownvalue.StringExact("active"))},
@@ -231,16 +221,16 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 			},
 			{
 				Config:            testAccManagedUserConfig(email, map[string]string{"password_reset_trigger": `"second"`}),
-				ConfigPlanChecks:  update(testAccExpectAttributeChange(testAccManagedUserAddr, "password_reset_trigger", "initial", "second")),
+				ConfigPlanChecks:  update(testAccExpectChange(testAccManagedUserAddr, "password_reset_trigger", "initial", "second")),
 				ConfigStateChecks: []statecheck.StateCheck{expect("password_reset_trigger", knownvalue.StringExact("second"))},
-				Check:             testAccCheckResetEmails(t, email, 2),
+				Check:             testAccCheckEmails(t, email, "password_reset", 2),
 			},
 			{
 				// Removing the trigger sends nothing; the names change in place.
 				Config: testAccManagedUserConfig(email, map[string]string{"first_name": `"Janet"`, "last_name": `"Doe-Smith"`}),
 				ConfigPlanChecks: update(
-					testAccExpectAttributeChange(testAccManagedUserAddr, "first_name", "Jane", "Janet"),
-					testAccExpectAttributeChange(testAccManagedUserAddr, "last_name", "Doe", "Doe-Smith"),
+					testAccExpectChange(testAccManagedUserAddr, "first_name", "Jane", "Janet"),
+					testAccExpectChange(testAccManagedUserAddr, "last_name", "Doe", "Doe-Smith"),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("first_name", knownvalue.StringExact("Janet")),
@@ -248,7 +238,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 					expect("password_reset_trigger", knownvalue.Null()),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					testAccCheckResetEmails(t, email, 2),
+					testAccCheckEmails(t, email, "password_reset", 2),
 					func(*terraform.State) error {
 						mu, err := c.ManagedUsers.Read(context.Background(), id)
 						if err != nil {
@@ -283,7 +273,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 						}
 						return nil
 					},
-					testAccCheckResetEmails(t, newEmail, 1),
+					testAccCheckEmails(t, newEmail, "password_reset", 1),
 					testAccCheckLogin(c, email, password, false),
 				),
 			},
@@ -314,7 +304,7 @@ func TestAccManagedUser_disappears(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccManagedUserAddr, plancheck.ResourceActionUpdate),
-					testAccExpectAttributeChange(testAccManagedUserAddr, "active", false, true),
+					testAccExpectChange(testAccManagedUserAddr, "active", false, true),
 				}},
 			},
 			{
@@ -452,10 +442,10 @@ func TestManagedUserModifyPlan(t *testing.T) {
 		{name: "create", plan: model(false, "2")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan := testPart2aState(t, r, tc.plan)
+			plan := testResourceState(t, r, tc.plan)
 			state := tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
 			if tc.state != nil {
-				state = testPart2aState(t, r, tc.state)
+				state = testResourceState(t, r, tc.state)
 			}
 			resp := &fwresource.ModifyPlanResponse{Plan: tfsdk.Plan(plan)}
 			r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{Plan: tfsdk.Plan(plan), State: state}, resp)

@@ -92,7 +92,7 @@ data "alien_managed_users" "none" {
 				Config: resources,
 				// Ada sets her password through the link of her reset email.
 				Check: func(*terraform.State) error {
-					return org.Client.Public.ResetPassword(context.Background(), testAccResetLinkToken(t, emailA), "a long enough password")
+					return org.Client.Public.ResetPassword(context.Background(), testAccLinkToken(t, emailA, "password_reset"), "a long enough password")
 				},
 			},
 			{

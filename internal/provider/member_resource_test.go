@@ -26,13 +26,6 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
-func TestPart1ResourceModels(t *testing.T) {
-	testCheckPart1ResourceModel(t, NewMemberResource(), &memberModel{})
-	testCheckPart1ResourceModel(t, NewInvitationResource(), &invitationModel{})
-	testCheckPart1ResourceModel(t, NewOrganizationResource(), &organizationModel{})
-	testCheckDataSourceModel(t, NewMembersDataSource(), &membersDataSourceModel{})
-}
-
 func TestMemberPickInvitation(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	inv := func(id string, status client.InvitationStatus, sentDays int) *client.Invitation {
@@ -173,7 +166,7 @@ func TestAccMember_basic(t *testing.T) {
 					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("invitation_id")),
 					idChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
 				},
-				Check: testAccCheckInvitationEmails(t, email, 1),
+				Check: testAccCheckEmails(t, email, "invitation", 1),
 			},
 			{
 				// The role of the pending invitation changes in place; nothing is sent again.
@@ -188,7 +181,7 @@ func TestAccMember_basic(t *testing.T) {
 					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("invitation_id")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					testAccCheckInvitationEmails(t, email, 1),
+					testAccCheckEmails(t, email, "invitation", 1),
 					func(*terraform.State) error {
 						invs, err := c.Invitations.List(context.Background(), client.InvitationListOptions{Email: &email})
 						if err != nil {
@@ -353,7 +346,7 @@ resource "alien_member" "invited" {
 				statecheck.ExpectKnownValue("alien_member.invited", tfjsonpath.New("role"), knownvalue.StringExact("writer")),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				testAccCheckInvitationEmails(t, invitedEmail, 1),
+				testAccCheckEmails(t, invitedEmail, "invitation", 1),
 				func(*terraform.State) error {
 					m, err := c.Members.Read(context.Background(), existing.ID)
 					if err != nil {
@@ -504,7 +497,7 @@ func TestAccMember_expiry(t *testing.T) {
 					expiryChanges.AddStateValue(testAccMemberAddr, tfjsonpath.New("expires_at")),
 					sameInvitation.AddStateValue(testAccMemberAddr, tfjsonpath.New("id")),
 				},
-				Check: testAccCheckInvitationEmails(t, email, 2),
+				Check: testAccCheckEmails(t, email, "invitation", 2),
 			},
 		},
 	})

@@ -207,7 +207,7 @@ func TestAccServiceAccount_update(t *testing.T) {
 			{
 				// Leaving description out clears it.
 				Config:            testAccServiceAccountConfig(email, nil),
-				ConfigPlanChecks:  update(testAccExpectAttributeChange(testAccServiceAccountAddr, "description", "Nightly ingestion\nand weekly backfill", "")),
+				ConfigPlanChecks:  update(testAccExpectChange(testAccServiceAccountAddr, "description", "Nightly ingestion\nand weekly backfill", "")),
 				ConfigStateChecks: []statecheck.StateCheck{expect("description", knownvalue.StringExact(""))},
 				Check: testAccCheckServiceAccount(c, func(sa *client.ServiceAccount) error {
 					if sa.Description != "" {
@@ -220,7 +220,7 @@ func TestAccServiceAccount_update(t *testing.T) {
 				// Deactivation locks the account and revokes its tokens.
 				Config: testAccServiceAccountConfig(email, map[string]string{"active": "false"}),
 				ConfigPlanChecks: update(
-					testAccExpectAttributeChange(testAccServiceAccountAddr, "active", true, false),
+					testAccExpectChange(testAccServiceAccountAddr, "active", true, false),
 					plancheck.ExpectKnownValue(testAccServiceAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("locked")),
 					plancheck.ExpectUnknownValue(testAccServiceAccountAddr, tfjsonpath.New("locked_at")),
 				),
@@ -235,7 +235,7 @@ func TestAccServiceAccount_update(t *testing.T) {
 				// Reactivation unlocks it; the revoked token stays revoked.
 				Config: testAccServiceAccountConfig(email, map[string]string{"active": "true"}),
 				ConfigPlanChecks: update(
-					testAccExpectAttributeChange(testAccServiceAccountAddr, "active", false, true),
+					testAccExpectChange(testAccServiceAccountAddr, "active", false, true),
 					plancheck.ExpectKnownValue(testAccServiceAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 					plancheck.ExpectKnownValue(testAccServiceAccountAddr, tfjsonpath.New("locked_at"), knownvalue.Null()),
 				),
@@ -311,7 +311,7 @@ func TestAccServiceAccount_disappears(t *testing.T) {
 	drift := func(before, after bool) resource.ConfigPlanChecks {
 		return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 			plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionUpdate),
-			testAccExpectAttributeChange(testAccServiceAccountAddr, "active", before, after),
+			testAccExpectChange(testAccServiceAccountAddr, "active", before, after),
 		}}
 	}
 
@@ -439,7 +439,7 @@ func TestAccServiceAccount_emailTaken(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionUpdate),
-						testAccExpectAttributeChange(testAccServiceAccountAddr, "active", false, true),
+						testAccExpectChange(testAccServiceAccountAddr, "active", false, true),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -450,13 +450,6 @@ func TestAccServiceAccount_emailTaken(t *testing.T) {
 			},
 		},
 	})
-}
-
-func TestPart2aModels(t *testing.T) {
-	testCheckPart2aResourceModel(t, NewServiceAccountResource(), &serviceAccountResourceModel{})
-	testCheckPart2aResourceModel(t, NewManagedUserResource(), &managedUserResourceModel{})
-	testCheckDataSourceModel(t, NewServiceAccountsDataSource(), &serviceAccountsDataSourceModel{})
-	testCheckDataSourceModel(t, NewManagedUsersDataSource(), &managedUsersDataSourceModel{})
 }
 
 func TestOrgUserLess(t *testing.T) {
@@ -526,11 +519,11 @@ func TestOrgUserStatusAndLockedAtFromActive(t *testing.T) {
 			wantStatus: types.StringUnknown(), wantLockedAt: types.StringUnknown()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan := tfsdk.Plan(testPart2aState(t, r, part2aPtr(model(tc.planActive, types.StringUnknown()))))
+			plan := tfsdk.Plan(testResourceState(t, r, part2aPtr(model(tc.planActive, types.StringUnknown()))))
 			state := tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
 			stateLockedAt := types.StringNull()
 			if tc.state != nil {
-				state = testPart2aState(t, r, tc.state)
+				state = testResourceState(t, r, tc.state)
 				stateLockedAt = tc.state.LockedAt
 			}
 

@@ -395,26 +395,36 @@ func (e *env) count(table string) int {
 	return n
 }
 
-// tableSnapshot is every value of every table, to prove that a request wrote nothing.
-func (e *env) snapshot() string {
+// tables reads every value of every table (through the store, bypassing the API), in table order.
+func (e *env) tables() (names []string, values [][]string) {
 	e.t.Helper()
-	var b strings.Builder
 	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) error {
-		tables, err := tx.Tables()
-		if err != nil {
+		var err error
+		if names, err = tx.Tables(); err != nil {
 			return err
 		}
-		for _, tb := range tables {
+		for _, tb := range names {
 			vals, err := tx.DumpTable(tb)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(&b, "%s: %q\n", tb, vals)
+			values = append(values, vals)
 		}
 		return nil
 	})
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	return names, values
+}
+
+// snapshot is every value of every table, to prove that a request wrote nothing.
+func (e *env) snapshot() string {
+	e.t.Helper()
+	var b strings.Builder
+	names, values := e.tables()
+	for i, tb := range names {
+		fmt.Fprintf(&b, "%s: %q\n", tb, values[i])
 	}
 	return b.String()
 }

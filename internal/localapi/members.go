@@ -31,17 +31,8 @@ func (s *Server) listMembers(c *call) error {
 	}, toWireMember)
 }
 
-func memberNotFound(id string) *apiError {
-	return errNotFound("no member %s in this organization", id)
-}
-
 func (c *call) member(tx *store.Tx) (*store.Member, error) {
-	id := c.r.PathValue("member_id")
-	m, err := tx.GetMember(c.p.org.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, memberNotFound(id)
-	}
-	return m, err
+	return inOrganization(c, tx, "member_id", "member", (*store.Tx).GetMember)
 }
 
 func (s *Server) getMember(c *call) error {
@@ -135,12 +126,7 @@ func (s *Server) listInvitations(c *call) error {
 }
 
 func (c *call) invitation(tx *store.Tx) (*store.Invitation, error) {
-	id := c.r.PathValue("invitation_id")
-	i, err := tx.GetInvitation(c.p.org.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("no invitation %s in this organization", id)
-	}
-	return i, err
+	return inOrganization(c, tx, "invitation_id", "invitation", (*store.Tx).GetInvitation)
 }
 
 // invitationEmail is the email that carries an invitation link.

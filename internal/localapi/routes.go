@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"slices"
@@ -202,6 +203,18 @@ func (c *call) json(status int, v any) error {
 func (c *call) noContent() error {
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// inOrganization reads the object whose id is the path parameter param with get, in the
+// credential's organization: the one place where another organization's object (or no object)
+// answers 404 "no <noun> <id> in this organization", never its data.
+func inOrganization[T any](c *call, tx *store.Tx, param, noun string, get func(tx *store.Tx, orgID, id string) (T, error)) (T, error) {
+	id := c.r.PathValue(param)
+	v, err := get(tx, c.p.org.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return v, errNotFound("no %s %s in this organization", noun, id)
+	}
+	return v, err
 }
 
 // inRead runs get in a read transaction and answers what it read.

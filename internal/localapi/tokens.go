@@ -129,12 +129,7 @@ func (s *Server) createAPIToken(c *call) error {
 }
 
 func (c *call) apiToken(tx *store.Tx) (*store.APIToken, error) {
-	id := c.r.PathValue("token_id")
-	t, err := tx.GetAPIToken(c.p.org.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("no API token %s in this organization", id)
-	}
-	return t, err
+	return inOrganization(c, tx, "token_id", "API token", (*store.Tx).GetAPIToken)
 }
 
 func (s *Server) getAPIToken(c *call) error {
@@ -207,12 +202,7 @@ func (s *Server) createOAuthClient(c *call) error {
 }
 
 func (c *call) oauthClient(tx *store.Tx) (*store.OAuthClient, error) {
-	id := c.r.PathValue("oauth_client_id")
-	cl, err := tx.GetOAuthClient(c.p.org.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound("no OAuth client %s in this organization", id)
-	}
-	return cl, err
+	return inOrganization(c, tx, "oauth_client_id", "OAuth client", (*store.Tx).GetOAuthClient)
 }
 
 func (s *Server) getOAuthClient(c *call) error {

@@ -38,13 +38,14 @@ func emailTaken(u *store.OrgUser) *apiError {
 
 // orgUser reads the path's service account or managed user (404 for another kind).
 func (c *call) orgUser(tx *store.Tx, kind, param string) (*store.OrgUser, error) {
-	id := c.r.PathValue(param)
 	noun, _ := kindNoun(kind)
-	u, err := tx.GetOrgUser(c.p.org.ID, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Kind != kind) {
-		return nil, errNotFound("no %s %s in this organization", noun, id)
-	}
-	return u, err
+	return inOrganization(c, tx, param, noun, func(tx *store.Tx, orgID, id string) (*store.OrgUser, error) {
+		u, err := tx.GetOrgUser(orgID, id)
+		if err == nil && u.Kind != kind {
+			return nil, store.ErrNotFound
+		}
+		return u, err
+	})
 }
 
 func (s *Server) listOrgUsers(c *call, kind, coll string) error {

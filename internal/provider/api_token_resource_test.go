@@ -723,9 +723,10 @@ resource "alien_api_token" "plain" {
 	})
 }
 
-// With TF_LOG=TRACE, no token value, client secret or access token appears in the log: not in
-// the provider's lines, the API client's, nor Terraform's, whether the provider authenticates with
-// the environment's key, an OAuth client or a token from state. Not parallel: it sets TF_LOG.
+// With TF_LOG=TRACE, no token value, client secret, access token or organization bootstrap token
+// appears in the log: not in the provider's lines, the API client's, nor Terraform's, whether the
+// provider authenticates with the environment's key, an OAuth client or a token from state. Not
+// parallel: it sets TF_LOG.
 func TestAccAPIToken_secretsNotLogged(t *testing.T) {
 	c := testAccClient(t)
 	logPath := testAccCaptureTraceLog(t)
@@ -750,9 +751,13 @@ resource "alien_oauth_client" "test" {
   name = %q
 }
 
+resource "alien_organization" "test" {
+  name = %q
+}
+
 data "alien_current_identity" "me" {}
-`, testAccRandomEmail("log-bot"), testAccRandomName("log"))
-	var token, key, clientID, secret string
+`, testAccRandomEmail("log-bot"), testAccRandomName("log"), testAccRandomName("log-org"))
+	var token, key, clientID, secret, bootstrap string
 	vars := config.Variables{
 		"client_id": testAccLazyString{&clientID}, "client_secret": testAccLazyString{&secret}, "key": testAccLazyString{&key},
 	}
@@ -781,7 +786,8 @@ variable "key" {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             acc.ComposeTestCheckFunc(testAccCheckAPITokensRevoked(c), testAccCheckOAuthClientsDeleted(c)),
+		CheckDestroy: acc.ComposeTestCheckFunc(testAccCheckAPITokensRevoked(c), testAccCheckOAuthClientsDeleted(c),
+			testAccCheckOrganizationsGone(c)),
 		Steps: []acc.TestStep{
 			{
 				// The environment's organization key.
@@ -792,6 +798,7 @@ variable "key" {
 					testAccCaptureAttr("alien_api_token.key", "token", &key),
 					testAccCaptureAttr(testAccOAuthClientAddr, "client_id", &clientID),
 					testAccCaptureAttr(testAccOAuthClientAddr, "client_secret", &secret),
+					testAccCaptureAttr(testAccOrganizationAddr, "bootstrap_token", &bootstrap),
 					// Used, so that it travels in a request the log could show.
 					testAccCheckTokenStatus(testAccAPITokenAddr, "token", http.StatusOK),
 				),
@@ -829,7 +836,7 @@ provider "alien" {
 		},
 	})
 
-	log := testAccCheckLogExcludes(t, logPath, token, key, secret)
+	log := testAccCheckLogExcludes(t, logPath, token, key, secret, bootstrap)
 	for _, want := range []string{"OpenEphemeralResource", "alien_access_token"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log never mentions %q: was the access token obtained?", want)

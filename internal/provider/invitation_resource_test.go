@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,27 +176,107 @@ func TestAccInvitation_validation(t *testing.T) {
 	}
 }
 
-// TestAccInvitation_disappears revokes the invitation outside Terraform: it leaves state, and the
-// next plan creates it again.
+// TestAccInvitation_disappears changes the invitation's role outside Terraform (the next plan
+// changes it back, in place), then revokes it outside Terraform: it leaves state, and the next
+// plan creates it again.
 func TestAccInvitation_disappears(t *testing.T) {
 	c := testAccClient(t)
 	email := testAccRandomEmail("invitation-gone")
+	invitationID := func(s *terraform.State) string { return s.RootModule().Resources[testAccInvitationAddr].Primary.ID }
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckInvitationsEnded(c),
-		Steps: []resource.TestStep{{
-			Config: testAccInvitationConfig(email, "viewer"),
-			Check: func(s *terraform.State) error {
-				return c.Invitations.Revoke(context.Background(), s.RootModule().Resources[testAccInvitationAddr].Primary.ID)
-			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccInvitationAddr, plancheck.ResourceActionCreate),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccInvitationConfig(email, "viewer"),
+				Check: func(s *terraform.State) error {
+					_, err := c.Invitations.Update(context.Background(), invitationID(s), client.InvitationUpdateOptions{Role: client.RoleOwner})
+					return err
 				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccInvitationAddr, plancheck.ResourceActionUpdate),
+						testAccExpectChange(testAccInvitationAddr, "role", "owner", "viewer"),
+					},
+				},
+				ExpectNonEmptyPlan: true,
 			},
-			ExpectNonEmptyPlan: true,
-		}},
+			{
+				Config: testAccInvitationConfig(email, "viewer"),
+				Check: func(s *terraform.State) error {
+					return c.Invitations.Revoke(context.Background(), invitationID(s))
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccInvitationAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccInvitation_email changes only the letter case of the email (an in-place update that sends
+// nothing), then the address (a replacement: the old invitation is revoked, the new address
+// invited).
+func TestAccInvitation_email(t *testing.T) {
+	c := testAccClient(t)
+	lower := testAccRandomEmail("invitation-case")
+	mixed := strings.ToUpper(lower[:1]) + lower[1:strings.Index(lower, "@")] + "@EXAMPLE.com"
+	other := "other-" + lower
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var firstID string
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckInvitationsEnded(c),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccInvitationConfig(lower, "viewer"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccInvitationAddr, tfjsonpath.New("id")),
+				},
+				Check: testAccCaptureAttr(testAccInvitationAddr, "id", &firstID),
+			},
+			{
+				Config: testAccInvitationConfig(mixed, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccInvitationAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("email"), knownvalue.StringExact(mixed)),
+					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("status"), knownvalue.StringExact("pending")),
+					sameID.AddStateValue(testAccInvitationAddr, tfjsonpath.New("id")),
+				},
+				Check: testAccCheckEmails(t, lower, "invitation", 1),
+			},
+			{
+				Config: testAccInvitationConfig(other, "viewer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccInvitationAddr, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccInvitationAddr, tfjsonpath.New("email"), knownvalue.StringExact(other)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					testAccCheckEmails(t, other, "invitation", 1),
+					func(*terraform.State) error {
+						inv, err := c.Invitations.Read(context.Background(), firstID)
+						if err != nil {
+							return fmt.Errorf("reading the replaced invitation %s: %w", firstID, err)
+						}
+						if inv.Status != client.InvitationRevoked {
+							return fmt.Errorf("the replaced invitation %s is %s, want revoked", firstID, inv.Status)
+						}
+						return nil
+					},
+				),
+			},
+		},
 	})
 }
 

@@ -170,26 +170,45 @@ func TestAccOrganization_validation(t *testing.T) {
 	}
 }
 
-// TestAccOrganization_disappears deletes the organization outside Terraform: the next plan
-// creates it again.
+// TestAccOrganization_disappears renames the organization outside Terraform (the next plan
+// renames it back, in place), then deletes it outside Terraform: the next plan creates it again.
 func TestAccOrganization_disappears(t *testing.T) {
 	c := testAccClient(t)
+	name := testAccRandomName("org-gone")
+	organizationID := func(s *terraform.State) string { return s.RootModule().Resources[testAccOrganizationAddr].Primary.ID }
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckOrganizationsGone(c),
-		Steps: []resource.TestStep{{
-			Config: testAccOrganizationConfig(testAccRandomName("org-gone")),
-			Check: func(s *terraform.State) error {
-				return c.Organizations.Delete(context.Background(), s.RootModule().Resources[testAccOrganizationAddr].Primary.ID)
-			},
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccOrganizationAddr, plancheck.ResourceActionCreate),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccOrganizationConfig(name),
+				Check: func(s *terraform.State) error {
+					renamed := name + "-renamed"
+					_, err := c.Organizations.Update(context.Background(), organizationID(s), client.OrganizationUpdateOptions{Name: &renamed})
+					return err
 				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccOrganizationAddr, plancheck.ResourceActionUpdate),
+						testAccExpectChange(testAccOrganizationAddr, "name", name+"-renamed", name),
+					},
+				},
+				ExpectNonEmptyPlan: true,
 			},
-			ExpectNonEmptyPlan: true,
-		}},
+			{
+				Config: testAccOrganizationConfig(name),
+				Check: func(s *terraform.State) error {
+					return c.Organizations.Delete(context.Background(), organizationID(s))
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccOrganizationAddr, plancheck.ResourceActionCreate),
+					},
+				},
+				ExpectNonEmptyPlan: true,
+			},
+		},
 	})
 }
 

@@ -23,10 +23,12 @@ type authenticator interface {
 	authorization(ctx context.Context) (string, error)
 }
 
-// invalidator is an authenticator whose credential can be renewed: invalidate drops it so that
-// the next request fetches a new one, and reports whether there was one to drop.
+// invalidator is an authenticator whose credential can be renewed: invalidate drops the
+// credential a refused request carried (its Authorization header), so that the next request
+// fetches a new one; a credential renewed meanwhile (by another call refused at the same time)
+// is kept.
 type invalidator interface {
-	invalidate() bool
+	invalidate(refused string)
 }
 
 // staticToken is a fixed bearer credential (an API token or an access token).
@@ -99,12 +101,12 @@ func (cc *clientCredentials) authorization(ctx context.Context) (string, error) 
 	}
 }
 
-func (cc *clientCredentials) invalidate() bool {
+func (cc *clientCredentials) invalidate(refused string) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	had := cc.token != nil
-	cc.token = nil
-	return had
+	if cc.token != nil && "Bearer "+cc.token.AccessToken == refused {
+		cc.token = nil
+	}
 }
 
 // tokenError turns a failed token request into an error that names the client id, never the

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestClientCredentialsScripted(t *testing.T) {
@@ -70,5 +72,69 @@ func TestClientCredentialsScripted(t *testing.T) {
 	}
 	if ae.Path != "/oauth/token" || ae.Method != http.MethodPost {
 		t.Errorf("error path = %s %s", ae.Method, ae.Path)
+	}
+}
+
+// Concurrent requests refused with the same access token (a server restart: every call in flight
+// gets 401 at once) all renew it and succeed, with one token request between them: a request
+// whose refused token another one already dropped still tries once more, and none drops the
+// token another one just fetched.
+func TestClientCredentialsConcurrentRenewal(t *testing.T) {
+	const id, secret = "oc_scripted", "ocs_very-secret-value"
+	const callers = 8
+	var tokenCalls, refused atomic.Int64
+	allRefused := make(chan struct{})
+	srv, _ := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch r.URL.Path {
+		case "/oauth/token":
+			k := tokenCalls.Add(1)
+			if k == 2 {
+				time.Sleep(300 * time.Millisecond) // the renewal is slow: every refused caller sees it in flight
+			}
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"access_token":"oaa_tok%d.sig","token_type":"Bearer","expires_in":3600}`, k)
+		case "/datasets":
+			if r.Header.Get("Authorization") == "Bearer oaa_tok1.sig" {
+				// The first request is accepted; the callers' are held until all of them have
+				// arrived with the old token, then refused together.
+				switch refused.Add(1) {
+				case 1:
+				case callers + 1:
+					close(allRefused)
+					fallthrough
+				default:
+					select {
+					case <-allRefused:
+					case <-time.After(5 * time.Second):
+						t.Errorf("only %d callers arrived with the old token", refused.Load()-1)
+					}
+					writeError(w, http.StatusUnauthorized, CodeUnauthorized)
+					return
+				}
+			}
+			w.Write([]byte(emptyPage))
+		}
+	})
+	c := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret = "", id, secret })
+	// The first token works once; then the server "restarts" and refuses it.
+	if _, err := c.Datasets.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for range callers {
+		wg.Go(func() {
+			if _, err := c.Datasets.List(t.Context()); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a caller refused with the old token failed: %v", err)
+	}
+	if got := tokenCalls.Load(); got != 2 {
+		t.Errorf("token requests = %d, want 2 (one renewal shared by every refused caller)", got)
 	}
 }

@@ -64,40 +64,50 @@ var errNoCredential = fmt.Errorf("no credential configured: set a token, or a cl
 // do sends r (retrying as the policy allows) and decodes a 2xx answer into out (when non-nil).
 // Any other answer becomes an *APIError.
 func (c *core) do(ctx context.Context, r *request, out any) error {
-	status, header, body, err := c.send(ctx, r)
+	a, err := c.send(ctx, r)
 	if err != nil {
 		return err
 	}
 	// An OAuth access token can be refused before its expiry (clock skew, a server restart); get a
-	// fresh one and try once more.
-	if status == http.StatusUnauthorized && !r.public {
-		if inv, ok := c.auth.(invalidator); ok && inv.invalidate() {
-			status, header, body, err = c.send(ctx, r)
-			if err != nil {
+	// fresh one (unless another call already did) and try once more.
+	if a.status == http.StatusUnauthorized && !r.public {
+		if inv, ok := c.auth.(invalidator); ok {
+			inv.invalidate(a.authorization)
+			if a, err = c.send(ctx, r); err != nil {
 				return err
 			}
 		}
 	}
 	if r.header != nil {
-		*r.header = header
+		*r.header = a.header
 	}
-	if status < 200 || status > 299 {
-		return newAPIError(r.method, displayPath(r.path, r.query), status, header, body, c.scrub)
+	if a.status < 200 || a.status > 299 {
+		return newAPIError(r.method, displayPath(r.path, r.query), a.status, a.header, a.body, c.scrub)
 	}
-	if out == nil || status == http.StatusNoContent || len(body) == 0 {
+	if out == nil || a.status == http.StatusNoContent || len(a.body) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: decoding the %d answer: %w", r.method, displayPath(r.path, r.query), status, err)
+	if err := json.Unmarshal(a.body, out); err != nil {
+		return fmt.Errorf("%s %s: decoding the %d answer: %w", r.method, displayPath(r.path, r.query), a.status, err)
 	}
 	return nil
 }
 
+// answer is the final answer to a request.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	// authorization is the credential the last attempt carried ("" for a public request): the
+	// one to renew when it was refused.
+	authorization string
+}
+
 // send builds the HTTP request for r and runs it through the retry loop. It answers the final
-// status, headers and body.
-func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, error) {
+// answer.
+func (c *core) send(ctx context.Context, r *request) (*answer, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, nil, nil, err
+		return nil, err
 	}
 	if r.method != http.MethodGet {
 		// A write that was sent is finished, retries included, even when the caller gives up
@@ -121,7 +131,7 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 	case r.body != nil:
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return 0, nil, nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
+			return nil, fmt.Errorf("%s %s: encoding the request: %w", r.method, r.path, err)
 		}
 		body = b
 		contentType = "application/json"
@@ -132,7 +142,7 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u, raw)
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("%s %s: %w", r.method, displayPath(r.path, r.query), err)
+		return nil, fmt.Errorf("%s %s: %w", r.method, displayPath(r.path, r.query), err)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
@@ -147,11 +157,11 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 		}
 	} else {
 		if c.auth == nil {
-			return 0, nil, nil, errNoCredential
+			return nil, errNoCredential
 		}
 		authz, err := c.auth.authorization(ctx)
 		if err != nil {
-			return 0, nil, nil, err
+			return nil, err
 		}
 		req.Header.Set("Authorization", authz)
 		if r.method == http.MethodPost {
@@ -174,16 +184,20 @@ func (c *core) send(ctx context.Context, r *request) (int, http.Header, []byte, 
 	}
 	resp, err := c.retry(ctx, req, displayPath(r.path, r.query), idempotent, refresh)
 	if err != nil {
-		return 0, nil, nil, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	// Buffered (and bounded) by the response handler, except for the last answer of a retried
 	// call that ran out of retries (a 429 or 5xx): only its start matters, for the error.
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	if err != nil {
-		return 0, nil, nil, &transportError{method: r.method, path: displayPath(r.path, r.query), err: err, scrub: c.scrub}
+		return nil, &transportError{method: r.method, path: displayPath(r.path, r.query), err: err, scrub: c.scrub}
 	}
-	return resp.StatusCode, resp.Header, b, nil
+	a := &answer{status: resp.StatusCode, header: resp.Header, body: b}
+	if resp.Request != nil {
+		a.authorization = resp.Request.Header.Get("Authorization")
+	}
+	return a, nil
 }
 
 // finishOnCancel answers a context with parent's values that parent's cancellation (or deadline)

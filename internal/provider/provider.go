@@ -102,7 +102,9 @@ func (p *alienProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators: []validator.String{endpointSyntaxValidator{}},
 			},
 			"token": schema.StringAttribute{
-				MarkdownDescription: "An API token (`oat_...`): an organization key, or an OAuth access token. " +
+				MarkdownDescription: "The credential: an organization key (an API token without a service account, " +
+					"`oat_...`), or an OAuth client's access token (`oaa_...`, such as the `access_token` of " +
+					"`alien_access_token`, which lasts one hour). " +
 					"Defaults to the `" + envToken + "` environment variable. Conflicts with `client_id` and `client_secret`.",
 				Optional:  true,
 				Sensitive: true,

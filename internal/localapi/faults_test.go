@@ -206,3 +206,75 @@ func TestADroppedAnswerIsDroppedOnlyAfterTheHandlerFinished(t *testing.T) {
 		t.Fatalf("%d invitations after the drop, want 1", n)
 	}
 }
+
+// watchingMailer waits up to wait in each Send for its context to end, and records how it ended.
+type watchingMailer struct {
+	sending chan struct{}
+	wait    time.Duration
+
+	mu   sync.Mutex
+	errs []error
+}
+
+func (m *watchingMailer) Send(ctx context.Context, _ Email) error {
+	m.sending <- struct{}{}
+	select {
+	case <-ctx.Done():
+	case <-time.After(m.wait):
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.errs = append(m.errs, ctx.Err())
+	return ctx.Err()
+}
+
+func (m *watchingMailer) sent() []error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]error(nil), m.errs...)
+}
+
+// TestWorkAfterACommitSurvivesTheClientLeaving cancels a create once its write has committed and
+// its email is being sent: the email is still sent (it is the only way the invitation reaches its
+// person, and a retry replays the answer without sending it again).
+func TestWorkAfterACommitSurvivesTheClientLeaving(t *testing.T) {
+	m := &watchingMailer{sending: make(chan struct{}, 1), wait: time.Second}
+	e := newEnv(t, withMailer(m))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, "POST", e.url+"/invitations", strings.NewReader(`{"email":"left@example.com","role":"viewer"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr.Header.Set("Authorization", "Bearer "+e.token)
+	hr.Header.Set("Content-Type", "application/json")
+	done := make(chan error, 1)
+	go func() {
+		res, err := e.http.Do(hr)
+		if err == nil {
+			res.Body.Close()
+		}
+		done <- err
+	}()
+	select {
+	case <-m.sending:
+	case err := <-done:
+		t.Fatalf("the request ended (%v) before its email was sent", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no email was sent")
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the client's request ended with %v, want it cancelled", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(m.sent()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if errs := m.sent(); len(errs) != 1 || errs[0] != nil {
+		t.Fatalf("the email of a committed invitation ended with %v once the client left", errs)
+	}
+	if n := e.count("invitations"); n != 1 {
+		t.Fatalf("%d invitations, want 1", n)
+	}
+}

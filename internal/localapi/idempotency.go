@@ -2,6 +2,7 @@ package localapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -32,8 +33,8 @@ type outcome struct {
 	secretKind     string
 	secretField    string
 	secretObjectID string
-	// after runs once the transaction has committed (emails, identity provider), and only for
-	// a first answer, never for a replay.
+	// after runs once the transaction has committed (emails, through call.send), and only for a
+	// first answer, never for a replay.
 	after func()
 }
 
@@ -84,9 +85,9 @@ func (c *call) write(fn func(tx *store.Tx) (*outcome, error)) error {
 // first answer instead, re-keying a one-time secret; with another request it answers 422. The
 // record is written in fn's transaction, so a write and its record commit together, and
 // concurrent duplicates are serialised by the single writer: only one runs fn. sync, when set,
-// runs after the commit for first answers and replays alike (it brings another system in line
-// with the database); if it fails the answer is 503 and a retry runs it again.
-func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(answer []byte) error) error {
+// runs after the commit for first answers and replays alike (it brings the identity provider in
+// line with the database); if it fails the answer is 503 and a retry runs it again.
+func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx context.Context, answer []byte) error) error {
 	key, e := idempotencyKey(c.r)
 	if e != nil {
 		return e
@@ -150,13 +151,19 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(answ
 		out.after()
 	}
 	if sync != nil {
-		if err := sync(answer); err != nil {
+		if err := sync(c.afterCommit(), answer); err != nil {
 			return c.idpUnavailable(err, "the change was saved: retry (with the same Idempotency-Key) to complete it")
 		}
 	}
 	writeRawJSON(c.w, status, answer)
 	return nil
 }
+
+// afterCommit is the context of the work that follows a committed write (its emails, the identity
+// provider's side): the request's values without its cancellation, so that a client that leaves
+// once the write has committed does not leave that work half done. (A retry would only replay the
+// answer: an invitation's email would never be sent.)
+func (c *call) afterCommit() context.Context { return context.WithoutCancel(c.r.Context()) }
 
 // replay rebuilds a recorded answer; where it held a one-time secret, the object gets a fresh
 // secret (the first one was never stored, and was never delivered).

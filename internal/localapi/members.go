@@ -155,10 +155,11 @@ func roleTitle(role string) string {
 	}
 }
 
-// send hands an email to the mailer; a failure is logged (the email can be sent again).
-func (s *Server) send(r *http.Request, e Email) {
-	if err := s.mailer.Send(r.Context(), e); err != nil {
-		s.log.Error("send email", "kind", e.Kind, "request_id", requestID(r.Context()), "error", err)
+// send hands the email of a committed change to the mailer, even if the client has left; a
+// failure is logged (the email can be sent again: resend, password reset).
+func (c *call) send(e Email) {
+	if err := c.s.mailer.Send(c.afterCommit(), e); err != nil {
+		c.s.log.Error("send email", "kind", e.Kind, "request_id", requestID(c.r.Context()), "error", err)
 	}
 }
 
@@ -201,7 +202,7 @@ func (s *Server) createInvitation(c *call) error {
 		return &outcome{
 			status: http.StatusCreated,
 			body:   toWireInvitation(inv, now),
-			after:  func() { s.send(c.r, s.invitationEmail(c.r, &org, inv, token)) },
+			after:  func() { c.send(s.invitationEmail(c.r, &org, inv, token)) },
 		}, nil
 	})
 }
@@ -290,7 +291,7 @@ func (s *Server) resendInvitation(c *call) error {
 		return &outcome{
 			status: http.StatusOK,
 			body:   toWireInvitation(inv, now),
-			after:  func() { s.send(c.r, s.invitationEmail(c.r, &org, inv, token)) },
+			after:  func() { c.send(s.invitationEmail(c.r, &org, inv, token)) },
 		}, nil
 	})
 }

@@ -187,8 +187,9 @@ func (s *Server) deleteOrganization(c *call) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.afterCommit()
 	for _, id := range managedUsers {
-		if err := s.idp.DeleteUser(c.r.Context(), id); err != nil {
+		if err := s.idp.DeleteUser(ctx, id); err != nil {
 			s.log.Warn("identity provider: delete user", "managed_user_id", id, "request_id", requestID(c.r.Context()), "error", err)
 		}
 	}

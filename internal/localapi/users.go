@@ -248,10 +248,10 @@ func (s *Server) syncIdentity(ctx context.Context, id string) error {
 
 // idpUnavailable answers a failure of the identity provider, which is another system and may be
 // unreachable, as 503 unavailable: "the identity provider is unavailable; " + what the client
-// should know (what was saved, what to retry). The error itself goes to the log. A request the
-// client cancelled stays as it is.
+// should know (what was saved, what to retry). The error itself goes to the log. A call that
+// failed because the client left stays as it is.
 func (c *call) idpUnavailable(err error, then string) error {
-	if c.r.Context().Err() != nil {
+	if c.r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return err
 	}
 	c.s.log.Error("identity provider", "request_id", requestID(c.r.Context()), "route", routeOf(c.r), "error", err)
@@ -259,16 +259,14 @@ func (c *call) idpUnavailable(err error, then string) error {
 }
 
 // syncAnswer syncs the identity of the managed user an answer is about.
-func (s *Server) syncAnswer(ctx context.Context) func([]byte) error {
-	return func(answer []byte) error {
-		var v struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal(answer, &v); err != nil || v.ID == "" {
-			return fmt.Errorf("no managed user id in the answer: %w", err)
-		}
-		return s.syncIdentity(ctx, v.ID)
+func (s *Server) syncAnswer(ctx context.Context, answer []byte) error {
+	var v struct {
+		ID string `json:"id"`
 	}
+	if err := json.Unmarshal(answer, &v); err != nil || v.ID == "" {
+		return fmt.Errorf("no managed user id in the answer: %w", err)
+	}
+	return s.syncIdentity(ctx, v.ID)
 }
 
 // passwordResetEmail is the email that carries a reset link.
@@ -323,9 +321,9 @@ func (s *Server) createManagedUser(c *call) error {
 		return &outcome{
 			status: http.StatusCreated,
 			body:   toWireManagedUser(u),
-			after:  func() { s.send(c.r, s.passwordResetEmail(c.r, u, token, now)) },
+			after:  func() { c.send(s.passwordResetEmail(c.r, u, token, now)) },
 		}, nil
-	}, s.syncAnswer(c.r.Context()))
+	}, s.syncAnswer)
 }
 
 func (s *Server) updateManagedUser(c *call) error {
@@ -389,7 +387,7 @@ func (s *Server) setManagedUserLock(c *call, lock bool) error {
 			return nil, err
 		}
 		return &outcome{status: http.StatusOK, body: toWireManagedUser(u)}, nil
-	}, s.syncAnswer(c.r.Context()))
+	}, s.syncAnswer)
 }
 
 func (s *Server) sendPasswordReset(c *call) error {
@@ -412,9 +410,9 @@ func (s *Server) sendPasswordReset(c *call) error {
 		return &outcome{
 			status: http.StatusAccepted,
 			body:   toWireManagedUser(u),
-			after:  func() { s.send(c.r, s.passwordResetEmail(c.r, u, token, now)) },
+			after:  func() { c.send(s.passwordResetEmail(c.r, u, token, now)) },
 		}, nil
-	}, s.syncAnswer(c.r.Context()))
+	}, s.syncAnswer)
 }
 
 // resetLink reads the reset link of a token with its managed user.
@@ -510,7 +508,8 @@ func (s *Server) resetPassword(c *call) error {
 	if err := s.idp.SetPassword(ctx, u.ID, password); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	// The password is set: spend the link even if the client has left meanwhile.
+	err = s.db.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		pr, user, err := resetLink(tx, token)
 		if err != nil {
 			return err

@@ -223,8 +223,8 @@ func TestAccInvitation_disappears(t *testing.T) {
 // invited).
 func TestAccInvitation_email(t *testing.T) {
 	c := testAccClient(t)
-	lower := testAccRandomEmail("invitation-case")
-	mixed := strings.ToUpper(lower[:1]) + lower[1:strings.Index(lower, "@")] + "@EXAMPLE.com"
+	mixed := testAccMixedCaseEmail("Invitation-Case")
+	lower := strings.ToLower(mixed)
 	other := "other-" + lower
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	var firstID string

@@ -124,18 +124,6 @@ func TestAccManagedUser_basic(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:  testAccManagedUserAddr,
-				ImportState:   true,
-				ImportStateId: testAccRandomEmail("nobody"),
-				ExpectError:   regexp.MustCompile(testAccPhrase("The organization has no managed user with the email")),
-			},
-			{
-				ResourceName:  testAccManagedUserAddr,
-				ImportState:   true,
-				ImportStateId: "sa_abcdefghijklmnop",
-				ExpectError:   regexp.MustCompile(testAccPhrase("is the id of a service account, not of a managed user: import it as alien_service_account")),
-			},
-			{
 				ResourceName:    testAccManagedUserAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,

@@ -121,18 +121,6 @@ func TestAccServiceAccount_basic(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				ResourceName:  testAccServiceAccountAddr,
-				ImportState:   true,
-				ImportStateId: testAccRandomEmail("nobody"),
-				ExpectError:   regexp.MustCompile(testAccPhrase("The organization has no service account with the email")),
-			},
-			{
-				ResourceName:  testAccServiceAccountAddr,
-				ImportState:   true,
-				ImportStateId: "mu_abcdefghijklmnop",
-				ExpectError:   regexp.MustCompile(testAccPhrase("is the id of a managed user, not of a service account: import it as alien_managed_user")),
-			},
-			{
 				ResourceName:    testAccServiceAccountAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
@@ -450,6 +438,37 @@ func TestAccServiceAccount_emailTaken(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccOrgUser_importErrors: an import by an email that no user of the kind has, or by the
+// other kind's id, fails with a message that says so.
+func TestAccOrgUser_importErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, addr, config, id, want string
+	}{
+		{"service account by unknown email", testAccServiceAccountAddr, testAccServiceAccountConfig("nobody@example.com", nil),
+			testAccRandomEmail("nobody"), "The organization has no service account with the email"},
+		{"service account by managed user id", testAccServiceAccountAddr, testAccServiceAccountConfig("nobody@example.com", nil),
+			"mu_abcdefghijklmnop", "is the id of a managed user, not of a service account: import it as alien_managed_user"},
+		{"managed user by unknown email", testAccManagedUserAddr, testAccManagedUserConfig("nobody@example.com", nil),
+			testAccRandomEmail("nobody"), "The organization has no managed user with the email"},
+		{"managed user by service account id", testAccManagedUserAddr, testAccManagedUserConfig("nobody@example.com", nil),
+			"sa_abcdefghijklmnop", "is the id of a service account, not of a managed user: import it as alien_service_account"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:        tc.config,
+					ResourceName:  tc.addr,
+					ImportState:   true,
+					ImportStateId: tc.id,
+					ExpectError:   regexp.MustCompile(testAccPhrase(tc.want)),
+				}},
+			})
+		})
+	}
 }
 
 func TestOrgUserLess(t *testing.T) {

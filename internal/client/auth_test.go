@@ -138,3 +138,40 @@ func TestClientCredentialsConcurrentRenewal(t *testing.T) {
 		t.Errorf("token requests = %d, want 2 (one renewal shared by every refused caller)", got)
 	}
 }
+
+// A create whose access token is refused in the middle of its retries (its first attempt may
+// have been done, its answer lost) is sent again with a fresh token and the same idempotency key,
+// so the server replays it instead of creating a second object.
+func TestClientCredentialsRenewalKeepsIdempotencyKey(t *testing.T) {
+	const id, secret = "oc_scripted", "ocs_very-secret-value"
+	var mu sync.Mutex
+	var keys []string
+	srv, _ := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch r.URL.Path {
+		case "/oauth/token":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"access_token":"oaa_tok%d.sig","token_type":"Bearer","expires_in":3600}`, n)
+		case "/invitations":
+			mu.Lock()
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+			attempt := len(keys)
+			mu.Unlock()
+			switch attempt {
+			case 1:
+				writeError(w, http.StatusServiceUnavailable, CodeUnavailable) // as if its answer was lost
+			case 2:
+				writeError(w, http.StatusUnauthorized, CodeUnauthorized) // the token is refused now
+			default:
+				w.WriteHeader(http.StatusCreated)
+				w.Write([]byte(invitationJSON))
+			}
+		}
+	})
+	c := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret = "", id, secret })
+	if _, err := c.Invitations.Create(t.Context(), InvitationCreateOptions{Email: "a@example.com", Role: RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 3 || keys[0] == "" || keys[1] != keys[0] || keys[2] != keys[0] {
+		t.Errorf("idempotency keys of the attempts = %q, want 3, all the same", keys)
+	}
+}

@@ -56,6 +56,9 @@ type request struct {
 	// repeatable marks a public POST that is safe to repeat because it creates nothing
 	// persistent (the client-credentials grant, a login).
 	repeatable bool
+	// idempotencyKey is the Idempotency-Key of an authenticated POST, set by do: one per logical
+	// call.
+	idempotencyKey string
 }
 
 // errNoCredential answers authenticated calls on a client configured without a credential.
@@ -64,6 +67,11 @@ var errNoCredential = fmt.Errorf("no credential configured: set a token, or a cl
 // do sends r (retrying as the policy allows) and decodes a 2xx answer into out (when non-nil).
 // Any other answer becomes an *APIError.
 func (c *core) do(ctx context.Context, r *request, out any) error {
+	if r.method == http.MethodPost && !r.public {
+		// One key per logical call, the same on every attempt and on the attempt after a renewed
+		// credential: the server replays the first answer instead of doing the work twice.
+		r.idempotencyKey = newIdempotencyKey()
+	}
 	a, err := c.send(ctx, r)
 	if err != nil {
 		return err
@@ -164,10 +172,8 @@ func (c *core) send(ctx context.Context, r *request) (*answer, error) {
 			return nil, err
 		}
 		req.Header.Set("Authorization", authz)
-		if r.method == http.MethodPost {
-			// One key per logical call, the same on every retry: the server replays the first
-			// answer instead of doing the work twice.
-			req.Header.Set("Idempotency-Key", newIdempotencyKey())
+		if r.idempotencyKey != "" {
+			req.Header.Set("Idempotency-Key", r.idempotencyKey)
 			idempotent = true
 		}
 		if _, dynamic := c.auth.(invalidator); dynamic {

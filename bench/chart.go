@@ -81,10 +81,10 @@ func (r *results) chart() string {
 
 		for _, lat := range r.opts.latencies {
 			for _, kind := range scaleKinds {
-				var pts []string
+				var pts [][2]float64
 				for _, n := range ns {
 					if s, ok := r.find(kind, n, lat); ok {
-						pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(n), yOf(p.value(s).Seconds())))
+						pts = append(pts, [2]float64{xOf(n), yOf(p.value(s).Seconds())})
 					}
 				}
 				if len(pts) == 0 {
@@ -94,10 +94,13 @@ func (r *results) chart() string {
 				if lat > 0 {
 					dash = ` stroke-dasharray="6 4"`
 				}
-				fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(pts, " "), kindColours[kind], dash)
+				points := make([]string, len(pts))
+				for i, pt := range pts {
+					points[i] = fmt.Sprintf("%.1f,%.1f", pt[0], pt[1])
+				}
+				fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>`+"\n", strings.Join(points, " "), kindColours[kind], dash)
 				for _, pt := range pts {
-					xy := strings.Split(pt, ",")
-					fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`+"\n", xy[0], xy[1], kindColours[kind])
+					fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`+"\n", pt[0], pt[1], kindColours[kind])
 				}
 			}
 		}

@@ -62,7 +62,7 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b, err := newBench(ctx, opts)
+	b, err := newBench(opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 		return 1
@@ -174,7 +174,7 @@ type bench struct {
 	res     results
 }
 
-func newBench(ctx context.Context, opts *options) (*bench, error) {
+func newBench(opts *options) (*bench, error) {
 	work, err := os.MkdirTemp("", "alien-bench-")
 	if err != nil {
 		return nil, err

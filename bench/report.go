@@ -190,9 +190,12 @@ func (r *results) write(dir string) (string, error) {
 	}
 	stamp := r.started.UTC().Format("2006-01-02T150405Z")
 	chart := r.chart()
-	var md string
+	var latest string
 	for _, name := range []string{"latest", stamp} {
-		md = r.markdown(name + ".svg")
+		md := r.markdown(name + ".svg")
+		if name == "latest" {
+			latest = md
+		}
 		if chart != "" {
 			if err := os.WriteFile(filepath.Join(dir, name+".svg"), []byte(chart), 0o644); err != nil {
 				return "", err
@@ -202,7 +205,7 @@ func (r *results) write(dir string) (string, error) {
 			return "", err
 		}
 	}
-	return r.markdown("latest.svg"), nil
+	return latest, nil
 }
 
 // markdown renders the results; chart is the chart's file name, beside the Markdown.

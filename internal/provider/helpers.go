@@ -253,11 +253,15 @@ func emailProblem(v string) string {
 	return ""
 }
 
-// notInDomainLabel tells whether r cannot stand in a domain label: anything but an ASCII letter or
-// digit, a hyphen, or a non-ASCII letter.
+// notInDomainLabel tells whether r cannot stand in a domain label, which holds ASCII letters and
+// digits, hyphens and non-ASCII letters only.
 func notInDomainLabel(r rune) bool {
-	return !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' ||
-		r > unicode.MaxASCII && unicode.IsLetter(r))
+	switch {
+	case r == '-', r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		return false
+	default:
+		return r <= unicode.MaxASCII || !unicode.IsLetter(r)
+	}
 }
 
 // emailRule is what emailValidator requires, as its messages say it.

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// testExamplesDir is the examples of the docs, from this package's directory.
+const testExamplesDir = "../../examples"
+
+// TestAccExamples_valid checks every example configuration that the docs show (examples/provider,
+// resources, data-sources and ephemeral-resources; the quickstart is applied by make demo): that
+// terraform fmt leaves it as it is, and that terraform validate accepts it against the provider's
+// schema, so that what a user copies from the docs is well formed. Each file is validated alone
+// (resource.tf and import-by-block.tf declare the same resource), with the built provider through
+// dev_overrides: nothing is installed, and no API is called.
+func TestAccExamples_valid(t *testing.T) {
+	t.Parallel()
+	testAccPreCheck(t)
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		var err error
+		if terraform, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("no terraform CLI: set TF_ACC_TERRAFORM_PATH")
+		}
+	}
+
+	var files []string
+	for _, pattern := range []string{"provider/*.tf", "resources/*/*.tf", "data-sources/*/*.tf", "ephemeral-resources/*/*.tf"} {
+		matches, err := filepath.Glob(filepath.Join(testExamplesDir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matches...)
+	}
+	if len(files) < 20 {
+		t.Fatalf("found %d example files under %s, want every resource's, data source's and ephemeral resource's", len(files), testExamplesDir)
+	}
+
+	// The built provider, and a CLI configuration that points Terraform at it. The environment of
+	// each command carries it, so the test changes no process-wide setting.
+	pluginDir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-alien"),
+		"github.com/alien-intelligence/terraform-provider-alien")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
+	rc := fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"alien-intelligence/alien", pluginDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	run := func(dir string, args ...string) (string, error) {
+		cmd := exec.Command(terraform, args...) //nolint:gosec // the test's own terraform and files
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+
+	if out, err := run(testExamplesDir, "fmt", "-check", "-recursive", "-diff", "-no-color"); err != nil {
+		t.Errorf("terraform fmt would change the examples (run terraform fmt -recursive examples): %v\n%s", err, out)
+	}
+
+	requiredProviders := regexp.MustCompile(`(?m)^\s*required_providers\s*{`)
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		sources := map[string]string{filepath.Base(file): string(src)}
+		if !requiredProviders.Match(src) {
+			sources["versions.tf"] = "terraform {\n  required_providers {\n    alien = {\n      source = \"alien-intelligence/alien\"\n    }\n  }\n}\n"
+		}
+		for name, content := range sources {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out, err := run(dir, "validate", "-no-color"); err != nil || !strings.Contains(out, "Success!") {
+			t.Errorf("terraform validate refuses %s: %v\n%s", strings.TrimPrefix(file, testExamplesDir+"/"), err, out)
+		}
+	}
+}

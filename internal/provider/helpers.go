@@ -219,7 +219,11 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 // emailValidators check an email address at plan time by the API's own rules, so that an address
 // the API would refuse fails before any API call, and one it accepts is never refused.
 func emailValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(3, 254), emailValidator{}}
+	return []validator.String{stringvalidator.LengthBetween(3, 254), ruleValidator{
+		summary: "Invalid email address",
+		rule:    "must be a bare email address such as jane.doe@example.com (no display name, no spaces)",
+		problem: emailProblem,
+	}}
 }
 
 // emailProblem says why the API refuses v as an email address ("" when it accepts it). The API
@@ -264,35 +268,6 @@ func notInDomainLabel(r rune) bool {
 	}
 }
 
-// emailRule is what emailValidator requires, as its messages say it.
-const emailRule = "must be a bare email address such as jane.doe@example.com (no display name, no spaces)"
-
-// emailValidator is the validator of emailValidators that checks the address's syntax.
-type emailValidator struct{}
-
-var _ validator.String = emailValidator{}
-
-// Description describes the validation in plain text.
-func (emailValidator) Description(_ context.Context) string {
-	return "value " + emailRule
-}
-
-// MarkdownDescription describes the validation in Markdown.
-func (v emailValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-// ValidateString checks a known value.
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if problem := emailProblem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
-			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, emailRule, problem, req.ConfigValue.ValueString()))
-	}
-}
-
 // emailSpelling is the email to keep in state: keep (the configured or prior spelling) when it is
 // the same address as apiEmail but for case, else apiEmail. The API keeps the spelling it was given
 // and compares emails case-insensitively; keeping the configuration's spelling means a
@@ -325,36 +300,52 @@ const nameMaxLength = 100
 // nameValidators check a name at plan time by the API's rules: 1 to nameMaxLength characters,
 // not blank, on one line, without control characters.
 func nameValidators() []validator.String {
-	return []validator.String{stringvalidator.UTF8LengthBetween(1, nameMaxLength), nameValidator{}}
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, nameMaxLength), ruleValidator{
+		summary: "Invalid name",
+		rule:    "must not be blank, and must be on one line without control characters",
+		problem: nameProblem,
+	}}
 }
 
-// nameRule is what nameValidator requires, as its messages say it.
-const nameRule = "must not be blank, and must be on one line without control characters"
+// nameProblem says why the API refuses v as a name beyond its length ("" when it accepts it).
+// Blank is what the API calls it: nothing but Unicode white space.
+func nameProblem(v string) string {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return "it is blank"
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return "it holds a control character (such as a line break or a tab)"
+	}
+	return ""
+}
 
-// nameValidator is the validator of nameValidators that checks what the name holds. Blank is
-// what the API calls it: nothing but Unicode white space.
-type nameValidator struct{}
+// ruleValidator checks a known string value with problem, which says why a value breaks rule
+// ("" when it does not). Its error reads "Attribute <path> <rule>: <problem>; got <value>.".
+type ruleValidator struct {
+	summary string
+	rule    string
+	problem func(string) string
+}
 
-var _ validator.String = nameValidator{}
+var _ validator.String = ruleValidator{}
 
 // Description describes the validation in plain text.
-func (nameValidator) Description(_ context.Context) string {
-	return "value " + nameRule
+func (v ruleValidator) Description(_ context.Context) string {
+	return "value " + v.rule
 }
 
 // MarkdownDescription describes the validation in Markdown.
-func (v nameValidator) MarkdownDescription(ctx context.Context) string {
+func (v ruleValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
 // ValidateString checks a known value.
-func (nameValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v ruleValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	v := req.ConfigValue.ValueString()
-	if strings.TrimSpace(v) == "" || strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid name",
-			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, nameRule, v))
+	if problem := v.problem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary,
+			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, v.rule, problem, req.ConfigValue.ValueString()))
 	}
 }

@@ -268,21 +268,11 @@ var testEmailCases = map[string]bool{
 }
 
 func TestEmailValidators(t *testing.T) {
-	ctx := context.Background()
-	validate := func(v types.String) diag.Diagnostics {
-		var diags diag.Diagnostics
-		for _, ev := range emailValidators() {
-			resp := &validator.StringResponse{}
-			ev.ValidateString(ctx, validator.StringRequest{Path: path.Root("email"), ConfigValue: v}, resp)
-			diags.Append(resp.Diagnostics...)
-		}
-		return diags
-	}
 	for email, want := range testEmailCases {
 		if got := emailProblem(email) == ""; got != want {
 			t.Errorf("emailProblem(%q) accepts it: %t, want %t", email, got, want)
 		}
-		diags := validate(types.StringValue(email))
+		diags := testValidate(emailValidators(), "email", types.StringValue(email))
 		if diags.HasError() == want {
 			t.Errorf("%q: diagnostics %v, want an error: %t", email, diags, !want)
 		}
@@ -291,12 +281,12 @@ func TestEmailValidators(t *testing.T) {
 		}
 	}
 	for _, v := range []types.String{types.StringValue(""), types.StringValue("a@" + strings.Repeat("b", 250) + ".com")} {
-		if diags := validate(v); !diags.HasError() {
+		if diags := testValidate(emailValidators(), "email", v); !diags.HasError() {
 			t.Errorf("%s: no error", v)
 		}
 	}
 	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
-		if diags := validate(v); diags.HasError() {
+		if diags := testValidate(emailValidators(), "email", v); diags.HasError() {
 			t.Errorf("%s: unexpected error %v", v, diags)
 		}
 	}
@@ -308,6 +298,35 @@ func TestEmailValidators(t *testing.T) {
 	}
 }
 
+// testValidate runs validators on value v of attribute attr, as Terraform would at plan time.
+func testValidate(validators []validator.String, attr string, v types.String) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, sv := range validators {
+		resp := &validator.StringResponse{}
+		sv.ValidateString(context.Background(), validator.StringRequest{Path: path.Root(attr), ConfigValue: v}, resp)
+		diags.Append(resp.Diagnostics...)
+	}
+	return diags
+}
+
+// testAPIAccepts tells whether the API accepted a value, from the error of the call that sent it:
+// accepted (nil, or a conflict with an object that exists), or refused as invalid (a 400 that
+// names field, or the client's own refusal before any request). Any other error fails the test.
+func testAPIAccepts(t *testing.T, err error, field string) (accepted bool, reason string) {
+	t.Helper()
+	var apiErr *client.APIError
+	switch {
+	case err == nil || errors.Is(err, client.ErrConflict):
+		return true, ""
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 400 && apiErr.Field == field:
+		return false, apiErr.Message
+	case !errors.As(err, &apiErr) && errors.Is(err, client.ErrInvalid):
+		return false, err.Error()
+	}
+	t.Fatalf("sending a %s: %v", field, err)
+	return false, ""
+}
+
 // TestAccEmailValidators_agreeWithAPI sends every case to the API (as invitations in an
 // organization of the test's own): the plan-time check must accept what the API accepts, and
 // refuse what it refuses.
@@ -315,20 +334,10 @@ func TestAccEmailValidators_agreeWithAPI(t *testing.T) {
 	t.Parallel()
 	org := testAccNewOrganization(t)
 	for email := range testEmailCases {
-		accepts := emailProblem(email) == ""
+		accepts := !testValidate(emailValidators(), "email", types.StringValue(email)).HasError()
 		_, err := org.Client.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: client.RoleViewer})
-		var apiErr *client.APIError
-		switch {
-		case err == nil || errors.Is(err, client.ErrConflict):
-			if !accepts {
-				t.Errorf("the API accepts %q, the provider refuses it", email)
-			}
-		case errors.Is(err, client.ErrInvalid) && errors.As(err, &apiErr) && apiErr.Field == "email":
-			if accepts {
-				t.Errorf("the API refuses %q (%s), the provider accepts it", email, apiErr.Message)
-			}
-		default:
-			t.Errorf("inviting %q: %v", email, err)
+		if apiAccepts, reason := testAPIAccepts(t, err, "email"); apiAccepts != accepts {
+			t.Errorf("%q: the API accepts it: %t (%s); the provider: %t", email, apiAccepts, reason, accepts)
 		}
 	}
 }
@@ -387,27 +396,22 @@ var testNameCases = map[string]bool{
 }
 
 func TestNameValidators(t *testing.T) {
-	ctx := context.Background()
-	validate := func(v types.String) diag.Diagnostics {
-		var diags diag.Diagnostics
-		for _, nv := range nameValidators() {
-			resp := &validator.StringResponse{}
-			nv.ValidateString(ctx, validator.StringRequest{Path: path.Root("name"), ConfigValue: v}, resp)
-			diags.Append(resp.Diagnostics...)
-		}
-		return diags
-	}
 	for name, want := range testNameCases {
-		if diags := validate(types.StringValue(name)); diags.HasError() == want {
+		if diags := testValidate(nameValidators(), "name", types.StringValue(name)); diags.HasError() == want {
 			t.Errorf("%q: diagnostics %v, want an error: %t", name, diags, !want)
 		}
 	}
-	if diags := validate(types.StringValue(" \n ")); !diags.HasError() ||
-		!strings.Contains(diags.Errors()[0].Detail(), "Attribute name "+nameRule) {
-		t.Errorf("a blank name: %v", diags)
+	for v, want := range map[string]string{
+		" \u3000 ": "Attribute name must not be blank, and must be on one line without control characters: it is blank",
+		"a\nb":     "Attribute name must not be blank, and must be on one line without control characters: it holds a control character",
+	} {
+		if diags := testValidate(nameValidators(), "name", types.StringValue(v)); !diags.HasError() ||
+			!strings.Contains(diags.Errors()[0].Detail(), want) {
+			t.Errorf("%q: %v, want an error that says %q", v, diags, want)
+		}
 	}
 	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
-		if diags := validate(v); diags.HasError() {
+		if diags := testValidate(nameValidators(), "name", v); diags.HasError() {
 			t.Errorf("%s: unexpected error %v", v, diags)
 		}
 	}
@@ -419,33 +423,11 @@ func TestNameValidators(t *testing.T) {
 func TestAccNameValidators_agreeWithAPI(t *testing.T) {
 	t.Parallel()
 	org := testAccNewOrganization(t)
-	ctx := context.Background()
 	for name := range testNameCases {
-		var diags diag.Diagnostics
-		for _, nv := range nameValidators() {
-			resp := &validator.StringResponse{}
-			nv.ValidateString(ctx, validator.StringRequest{Path: path.Root("name"), ConfigValue: types.StringValue(name)}, resp)
-			diags.Append(resp.Diagnostics...)
-		}
-		accepts := !diags.HasError()
-		_, err := org.Client.OAuthClients.Create(ctx, client.OAuthClientCreateOptions{Name: name})
-		var apiErr *client.APIError
-		switch {
-		case err == nil:
-			if !accepts {
-				t.Errorf("the API accepts %q, the provider refuses it", name)
-			}
-		case errors.Is(err, client.ErrInvalid) && errors.As(err, &apiErr) && apiErr.Field == "name":
-			if accepts {
-				t.Errorf("the API refuses %q (%s), the provider accepts it", name, apiErr.Message)
-			}
-		case errors.Is(err, client.ErrInvalid):
-			// The client refuses an empty name before any request, as the API would.
-			if accepts {
-				t.Errorf("the client refuses %q (%v), the provider accepts it", name, err)
-			}
-		default:
-			t.Errorf("creating an OAuth client named %q: %v", name, err)
+		accepts := !testValidate(nameValidators(), "name", types.StringValue(name)).HasError()
+		_, err := org.Client.OAuthClients.Create(context.Background(), client.OAuthClientCreateOptions{Name: name})
+		if apiAccepts, reason := testAPIAccepts(t, err, "name"); apiAccepts != accepts {
+			t.Errorf("%q: the API accepts it: %t (%s); the provider: %t", name, apiAccepts, reason, accepts)
 		}
 	}
 }

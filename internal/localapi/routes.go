@@ -206,8 +206,10 @@ func (c *call) noContent() error {
 }
 
 // inOrganization reads the object whose id is the path parameter param with get, in the
-// credential's organization: the one place where another organization's object (or no object)
-// answers 404 "no <noun> <id> in this organization", never its data.
+// credential's organization: where every object inside an organization (members, invitations,
+// service accounts, managed users, tokens, OAuth clients) of another organization, or none,
+// answers 404 "no <noun> <id> in this organization", never its data. (Organizations themselves
+// follow organizationFor.)
 func inOrganization[T any](c *call, tx *store.Tx, param, noun string, get func(tx *store.Tx, orgID, id string) (T, error)) (T, error) {
 	id := c.r.PathValue(param)
 	v, err := get(tx, c.p.org.ID, id)

@@ -314,16 +314,31 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- apply.Wait() }()
+	var applyErr error
+	exited := make(chan struct{}) // closed when the apply has exited and its output is complete
+	go func() {
+		applyErr = apply.Wait()
+		close(exited)
+	}()
+	// A test that fails while the apply runs leaves no terraform behind (this runs before the
+	// destroy registered above: cleanups run last in, first out).
+	t.Cleanup(func() {
+		select {
+		case <-exited:
+		default:
+			_ = apply.Process.Kill()
+			<-exited
+		}
+	})
 	interrupted := false
 	deadline := time.After(3 * time.Minute)
 	for !interrupted {
 		select {
-		case err := <-done:
-			t.Fatalf("the apply ended before it could be interrupted (%v): make the configuration larger\n%s", err, applyOut.String())
+		case <-exited:
+			t.Fatalf("the apply ended before it could be interrupted (%v): make the configuration larger\n%s", applyErr, applyOut.String())
 		case <-deadline:
 			_ = apply.Process.Kill()
+			<-exited
 			t.Fatalf("the apply made no progress in 3 minutes:\n%s", applyOut.String())
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -338,7 +353,8 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 			interrupted = true
 		}
 	}
-	err = <-done
+	<-exited
+	err = applyErr
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
 		t.Fatalf("the interrupted apply answered %v, want a failure:\n%s", err, applyOut.String())

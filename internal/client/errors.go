@@ -194,24 +194,25 @@ func oauthCodeToCode(oauthCode string, status int) string {
 
 // codeForStatus is the API's code for a status, for bodies that carry none.
 func codeForStatus(status int) string {
-	switch {
-	case status == http.StatusBadRequest:
+	switch status {
+	case http.StatusBadRequest:
 		return CodeInvalid
-	case status == http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return CodeUnauthorized
-	case status == http.StatusForbidden:
+	case http.StatusForbidden:
 		return CodeForbidden
-	case status == http.StatusNotFound:
+	case http.StatusNotFound:
 		return CodeNotFound
-	case status == http.StatusMethodNotAllowed:
+	case http.StatusMethodNotAllowed:
 		return CodeMethodNotAllowed
-	case status == http.StatusConflict:
+	case http.StatusConflict:
 		return CodeConflict
-	case status == http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
 		return CodeRateLimited
-	case status == http.StatusServiceUnavailable, status == http.StatusBadGateway, status == http.StatusGatewayTimeout:
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return CodeUnavailable
-	case status >= 500:
+	}
+	if status >= 500 {
 		return CodeInternal
 	}
 	return fmt.Sprintf("http_%d", status)

@@ -97,6 +97,20 @@ func TestNewAPIError(t *testing.T) {
 	}
 }
 
+func TestCodeForStatus(t *testing.T) {
+	for status, want := range map[int]string{
+		400: CodeInvalid, 401: CodeUnauthorized, 403: CodeForbidden, 404: CodeNotFound,
+		405: CodeMethodNotAllowed, 409: CodeConflict, 429: CodeRateLimited,
+		502: CodeUnavailable, 503: CodeUnavailable, 504: CodeUnavailable,
+		500: CodeInternal, 501: CodeInternal, 599: CodeInternal,
+		418: "http_418", 302: "http_302",
+	} {
+		if got := codeForStatus(status); got != want {
+			t.Errorf("codeForStatus(%d) = %q, want %q", status, got, want)
+		}
+	}
+}
+
 func TestDisplayPath(t *testing.T) {
 	got := displayPath("/accept-invitation", map[string][]string{"token": {"lnk_very_secret"}, "email": {"a@b.c"}, "client_secret": {"x"}})
 	want := "/accept-invitation?client_secret=REDACTED&email=a%40b.c&token=REDACTED"

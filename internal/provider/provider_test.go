@@ -168,6 +168,30 @@ func expectAttributeError(t *testing.T, diags diag.Diagnostics, p path.Path, re 
 	}
 }
 
+// configureWithToken configures the provider with a token in the environment, env on top and
+// config in the block. When errPath is set it expects an error at that path matching errRe and
+// answers false; otherwise it expects a configured provider and answers the resolved settings.
+func configureWithToken(t *testing.T, config map[string]tftypes.Value, env map[string]string, errPath, errRe string) (providerSettings, bool) {
+	t.Helper()
+	clearAlienEnv(t)
+	t.Setenv(envToken, "oat_a.b")
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	resp := configureProvider(t, config)
+	if errPath != "" {
+		expectAttributeError(t, resp.Diagnostics, path.Root(errPath), errRe)
+		return providerSettings{}, false
+	}
+	expectConfigured(t, resp)
+	var diags diag.Diagnostics
+	s := resolveSettings(configModel(t, config), &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return s, true
+}
+
 func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 	t.Helper()
 	if resp.Diagnostics.HasError() {
@@ -425,21 +449,9 @@ func TestProviderConfigure_endpoint(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearAlienEnv(t)
-			t.Setenv(envToken, "oat_a.b")
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			resp := configureProvider(t, tc.config)
-			if tc.errPath != "" {
-				expectAttributeError(t, resp.Diagnostics, path.Root(tc.errPath), tc.errRe)
+			s, ok := configureWithToken(t, tc.config, tc.env, tc.errPath, tc.errRe)
+			if !ok {
 				return
-			}
-			expectConfigured(t, resp)
-			var diags diag.Diagnostics
-			s := resolveSettings(configModel(t, tc.config), &diags)
-			if diags.HasError() {
-				t.Fatal(diags)
 			}
 			if s.endpoint != tc.endpoint {
 				t.Errorf("endpoint %q, want %q", s.endpoint, tc.endpoint)
@@ -497,21 +509,9 @@ func TestProviderConfigure_retriesAndTimeouts(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearAlienEnv(t)
-			t.Setenv(envToken, "oat_a.b")
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			resp := configureProvider(t, tc.config)
-			if tc.errPath != "" {
-				expectAttributeError(t, resp.Diagnostics, path.Root(tc.errPath), tc.errRe)
+			s, ok := configureWithToken(t, tc.config, tc.env, tc.errPath, tc.errRe)
+			if !ok {
 				return
-			}
-			expectConfigured(t, resp)
-			var diags diag.Diagnostics
-			s := resolveSettings(configModel(t, tc.config), &diags)
-			if diags.HasError() {
-				t.Fatal(diags)
 			}
 			if s.maxRetries != tc.want.maxRetries || s.requestTimeout != tc.want.requestTimeout || s.retryWaitMax != tc.want.retryWaitMax {
 				t.Errorf("got max_retries %d, request_timeout %s, retry_wait_max %s; want %d, %s, %s",

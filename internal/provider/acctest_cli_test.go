@@ -1,0 +1,126 @@
+package provider
+
+// Which CLI the acceptance tests drive: Terraform or OpenTofu, and its version. plugin-testing
+// runs the binary named by TF_ACC_TERRAFORM_PATH (the Makefile sets it from TERRAFORM=...), else
+// the terraform on PATH. Tests of features that only some CLIs have skip, saying why, through
+// testAccRequireCLI.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-version"
+)
+
+// testAccCLIInfo is the CLI under test.
+type testAccCLIInfo struct {
+	Path    string
+	Name    string // "terraform" or "tofu"
+	Version *version.Version
+}
+
+func (c testAccCLIInfo) String() string {
+	if c.Name == "tofu" {
+		return "OpenTofu " + c.Version.String()
+	}
+	return "Terraform " + c.Version.String()
+}
+
+// IsTerraformAtLeast reports whether the CLI is Terraform (not OpenTofu) at min or later.
+func (c testAccCLIInfo) IsTerraformAtLeast(min string) bool {
+	return c.Name == "terraform" && !c.Version.LessThan(version.Must(version.NewVersion(min)))
+}
+
+// IsTofuAtLeast reports whether the CLI is OpenTofu at min or later.
+func (c testAccCLIInfo) IsTofuAtLeast(min string) bool {
+	return c.Name == "tofu" && !c.Version.LessThan(version.Must(version.NewVersion(min)))
+}
+
+var (
+	testAccCLIOnce sync.Once
+	testAccCLIVal  testAccCLIInfo
+	testAccCLIErr  error
+)
+
+// testAccCLI is the CLI the acceptance tests run, read once with `<cli> version -json`.
+func testAccCLI(t *testing.T) testAccCLIInfo {
+	t.Helper()
+	testAccCLIOnce.Do(func() { testAccCLIVal, testAccCLIErr = readTestAccCLI() })
+	if testAccCLIErr != nil {
+		t.Fatalf("finding the CLI under test: %v", testAccCLIErr)
+	}
+	return testAccCLIVal
+}
+
+func readTestAccCLI() (testAccCLIInfo, error) {
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		p, err := exec.LookPath("terraform")
+		if err != nil {
+			return testAccCLIInfo{}, fmt.Errorf("TF_ACC_TERRAFORM_PATH is not set and terraform is not on PATH")
+		}
+		bin = p
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "version", "-json")
+	cmd.Stdout = &out
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	if err := cmd.Run(); err != nil {
+		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
+	}
+	// Both CLIs answer {"terraform_version": "..."}; OpenTofu's binary is named tofu, and its
+	// text output starts with "OpenTofu".
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
+	}
+	ver, err := version.NewVersion(v.Version)
+	if err != nil {
+		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
+	}
+	name := "terraform"
+	if testAccIsTofu(ctx, bin) {
+		name = "tofu"
+	}
+	return testAccCLIInfo{Path: bin, Name: name, Version: ver}, nil
+}
+
+// testAccIsTofu tells OpenTofu from Terraform by what `version` prints first.
+func testAccIsTofu(ctx context.Context, bin string) bool {
+	out, err := exec.CommandContext(ctx, bin, "version").Output()
+	return err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "OpenTofu")
+}
+
+// testAccRequireCLI skips the test unless the CLI under test has what it needs; need says what
+// (such as "list resources (terraform query)"), ok says whether this CLI has it.
+func testAccRequireCLI(t *testing.T, need string, ok func(testAccCLIInfo) bool) {
+	t.Helper()
+	cli := testAccCLI(t)
+	if !ok(cli) {
+		t.Skipf("%s: not supported by %s", need, cli)
+	}
+}
+
+func TestAccCLI_detected(t *testing.T) {
+	testAccPreCheck(t)
+	cli := testAccCLI(t)
+	if cli.Name != "terraform" && cli.Name != "tofu" {
+		t.Fatalf("CLI name %q, want terraform or tofu", cli.Name)
+	}
+	if cli.Version.LessThan(version.Must(version.NewVersion("1.0.0"))) {
+		t.Fatalf("CLI version %s: too old to be real", cli.Version)
+	}
+	t.Logf("acceptance tests run %s (%s)", cli, cli.Path)
+}

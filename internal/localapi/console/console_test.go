@@ -320,7 +320,7 @@ func TestConsole_oneTimeSecretsAreShownOnce(t *testing.T) {
 	if again := v.get("/console/api-tokens"); strings.Contains(again.body, token) {
 		t.Fatal("the token's value is shown a second time")
 	}
-	wantText(t, v.get("/console/api-tokens"), "Deploy key", "Organization key", "Full access")
+	wantText(t, v.get("/console/api-tokens"), "Deploy key", "Organization key owner@example.com · Full access")
 
 	v.get("/console/oauth-clients")
 	p = v.follow(v.post("/console/oauth-clients", url.Values{"name": {"Dashboard"}}))
@@ -456,7 +456,7 @@ func TestConsole_apiUsersAndTheResetPage(t *testing.T) {
 	// Issue the account a read-only token, then deactivate it: its token is revoked with it.
 	v.get("/console/api-tokens?owner=" + sas[0].ID)
 	p = v.follow(v.post("/console/api-tokens", url.Values{"name": {"Ingestion"}, "owner": {sas[0].ID}, "scope": {"api-key"}, "expires_in": {"90d"}}))
-	wantText(t, p, "Ingestion", "Service account pipeline-bot@example.com", "Read-only", "Never used", "Active")
+	wantText(t, p, "Ingestion", "pipeline-bot@example.com Service account · Read-only", "Never used", "Active")
 	p = v.follow(v.post("/console/service-accounts/"+sas[0].ID+"/deactivate", url.Values{}))
 	wantText(t, p, "pipeline-bot@example.com is locked, and every token it held is revoked", "Locked")
 	wantText(t, v.get("/console/api-tokens"), "Ingestion", "Revoked")

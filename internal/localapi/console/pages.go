@@ -348,7 +348,7 @@ var errUnknownChange = errors.New("there is no such change")
 // tokenRow is a row of the API tokens table.
 type tokenRow struct {
 	*client.APIToken
-	Owner      string
+	// OwnerEmail is the service account's email, or the email of the organization key's creator.
 	OwnerEmail string
 }
 
@@ -398,13 +398,11 @@ func (c *Console) tokensPage(w http.ResponseWriter, r *http.Request, v *visit) e
 	}
 	for _, t := range tokens {
 		row := tokenRow{APIToken: t}
-		if t.ServiceAccountID != nil {
-			row.Owner, row.OwnerEmail = "Service account", cmp.Or(emails[*t.ServiceAccountID], *t.ServiceAccountID)
-		} else {
-			row.Owner = "Organization key"
-			if t.CreatedBy != nil {
-				row.OwnerEmail = cmp.Or(emails[*t.CreatedBy], *t.CreatedBy)
-			}
+		switch {
+		case t.ServiceAccountID != nil:
+			row.OwnerEmail = cmp.Or(emails[*t.ServiceAccountID], *t.ServiceAccountID)
+		case t.CreatedBy != nil:
+			row.OwnerEmail = cmp.Or(emails[*t.CreatedBy], *t.CreatedBy)
 		}
 		view.Tokens = append(view.Tokens, row)
 	}

@@ -33,6 +33,7 @@ func parsePages() (map[string]*template.Template, error) {
 
 var funcs = template.FuncMap{
 	"date":    date,
+	"day":     day,
 	"role":    roleTitle,
 	"article": article,
 	"title":   title,
@@ -55,19 +56,35 @@ func confirm(label, question, action, csrf string) confirmView {
 
 // date formats a time (or a *time.Time; nil is "") in UTC.
 func date(v any) string {
-	var t time.Time
+	t, ok := timeOf(v)
+	if !ok {
+		return ""
+	}
+	return t.Format("2 Jan 2006, 15:04 UTC")
+}
+
+// day is a time's day, for tables: a <time> element whose title holds the whole time.
+func day(v any) template.HTML {
+	t, ok := timeOf(v)
+	if !ok {
+		return ""
+	}
+	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
+		t.Format(time.RFC3339), t.Format("2 Jan 2006, 15:04:05 UTC"), t.Format("2 Jan 2006"))) //nolint:gosec // only digits, letters and punctuation of our own layouts
+}
+
+// timeOf reads a time.Time or a non-nil *time.Time, in UTC.
+func timeOf(v any) (time.Time, bool) {
 	switch x := v.(type) {
 	case time.Time:
-		t = x
+		return x.UTC(), true
 	case *time.Time:
 		if x == nil {
-			return ""
+			return time.Time{}, false
 		}
-		t = *x
-	default:
-		return fmt.Sprint(v)
+		return x.UTC(), true
 	}
-	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+	return time.Time{}, false
 }
 
 func roleTitle(r client.Role) string {

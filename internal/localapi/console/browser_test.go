@@ -78,7 +78,7 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 // step runs browser actions with a deadline, failing the test with what it was doing.
-func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+func step(ctx context.Context, t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -88,7 +88,7 @@ func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 }
 
 // pageText is the text of the page's main content.
-func pageText(t *testing.T, ctx context.Context) string {
+func pageText(ctx context.Context, t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -99,9 +99,9 @@ func pageText(t *testing.T, ctx context.Context) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func wantPageText(t *testing.T, ctx context.Context, want ...string) {
+func wantPageText(ctx context.Context, t *testing.T, want ...string) {
 	t.Helper()
-	got := pageText(t, ctx)
+	got := pageText(ctx, t)
 	for _, w := range want {
 		if !strings.Contains(got, w) {
 			t.Errorf("browser: the page lacks %q; it reads:\n%s", w, got)
@@ -136,7 +136,7 @@ func TestBrowser_scenario(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { playInTheConsole(t, browser, l) },
+				PreConfig: func() { playInTheConsole(browser, t, l) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -176,65 +176,65 @@ func quickstartConfig(t *testing.T) string {
 }
 
 // playInTheConsole is what a person does in the console after the first apply.
-func playInTheConsole(t *testing.T, ctx context.Context, l *local) {
+func playInTheConsole(ctx context.Context, t *testing.T, l *local) {
 	t.Helper()
 	base := l.URL
 
 	// Without a session, a page sends the browser to sign-in first, then back.
-	step(t, ctx, "open the members page", chromedp.Navigate(base+"/console/members"), chromedp.WaitVisible(chromedp.CSS(`input[name="token"]`)))
+	step(ctx, t, "open the members page", chromedp.Navigate(base+"/console/members"), chromedp.WaitVisible(chromedp.CSS(`input[name="token"]`)))
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil || !strings.HasPrefix(loc, base+"/console/sign-in?next=") {
 		t.Fatalf("browser: without a session the members page went to %q (%v), want sign-in", loc, err)
 	}
-	step(t, ctx, "sign in with the organization key",
+	step(ctx, t, "sign in with the organization key",
 		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), l.Bootstrap.Token),
 		chromedp.Click(chromedp.CSS(`form:has(input[name="token"]) button`)),
 		chromedp.WaitVisible(chromedp.CSS(`#invitations`)),
 	)
 
 	// The members the apply invited: the owner, and two pending invitations.
-	wantPageText(t, ctx, "Signed in with organization key “bootstrap” of owner@example.com",
+	wantPageText(ctx, t, "Signed in with organization key “bootstrap” of owner@example.com",
 		"owner@example.com", "data.engineer@example.com Writer Pending", "auditor@example.com Viewer Pending")
 
 	// The data engineer accepts through the link of their invitation email, in the outbox.
-	step(t, ctx, "open the invitation link from the outbox",
+	step(ctx, t, "open the invitation link from the outbox",
 		chromedp.Click(chromedp.CSS(`nav a[href="/console/outbox"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`article.mail`)),
 		chromedp.Click(`//article[contains(., "To data.engineer@example.com")][.//span[contains(., "Invitation")]]//a[contains(., "Open the link")]`),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="name"]`)),
 	)
-	wantPageText(t, ctx, "Join Local Organization", "as a Writer", "data.engineer@example.com")
-	step(t, ctx, "accept the invitation",
+	wantPageText(ctx, t, "Join Local Organization", "as a Writer", "data.engineer@example.com")
+	step(ctx, t, "accept the invitation",
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "Dana Engineer"),
 		chromedp.Click(chromedp.CSS(`form[action="/console/accept-invitation"] button`)),
 		chromedp.WaitVisible(`//h1[contains(., "Welcome to Local Organization")]`),
 	)
-	wantPageText(t, ctx, "Dana Engineer, you joined Local Organization as a Writer")
-	step(t, ctx, "see the new member",
+	wantPageText(ctx, t, "Dana Engineer, you joined Local Organization as a Writer")
+	step(ctx, t, "see the new member",
 		chromedp.Navigate(base+"/console/members"),
 		chromedp.WaitVisible(`//td[contains(., "Dana Engineer")]`),
 	)
 
 	// Disable the OAuth client the apply created.
-	step(t, ctx, "disable the OAuth client",
+	step(ctx, t, "disable the OAuth client",
 		chromedp.Click(chromedp.CSS(`nav a[href="/console/oauth-clients"]`)),
 		chromedp.Click(`//tr[contains(., "Reporting dashboard")]//button[normalize-space(.)="Disable"]`),
 		chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "is disabled")]`),
 	)
-	wantPageText(t, ctx, "Reporting dashboard", "Disabled")
+	wantPageText(ctx, t, "Reporting dashboard", "Disabled")
 
 	// Revoke the reporting bot's token: the button asks first.
-	step(t, ctx, "revoke the token",
+	step(ctx, t, "revoke the token",
 		chromedp.Click(chromedp.CSS(`nav a[href="/console/api-tokens"]`)),
 		chromedp.Click(`//tr[contains(., "Reporting bot (read-only)")]//summary[normalize-space(.)="Revoke"]`),
 		chromedp.WaitVisible(`//tr[contains(., "Reporting bot (read-only)")]//div[contains(@class, "confirm-pop")]`),
 		chromedp.Click(`//tr[contains(., "Reporting bot (read-only)")]//div[contains(@class, "confirm-pop")]//button`),
 		chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "was revoked")]`),
 	)
-	wantPageText(t, ctx, "API token “Reporting bot (read-only)” was revoked", "Revoked")
+	wantPageText(ctx, t, "API token “Reporting bot (read-only)” was revoked", "Revoked")
 
 	// The README's screenshot: the members page, as the apply and the acceptance left it.
-	step(t, ctx, "open the members page for the screenshot",
+	step(ctx, t, "open the members page for the screenshot",
 		chromedp.Click(chromedp.CSS(`nav a[href="/console/members"]`)),
 		chromedp.WaitVisible(`//td[contains(., "Dana Engineer")]`),
 	)
@@ -255,7 +255,7 @@ func checkScreenshot(t *testing.T, shot []byte) {
 		t.Fatalf("the screenshot is not a PNG: %v", err)
 	}
 	if os.Getenv("UPDATE_SCREENSHOTS") == "1" {
-		if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o750); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(screenshotPath, shot, 0o644); err != nil {

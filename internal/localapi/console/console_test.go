@@ -69,7 +69,7 @@ func TestConsole_pagesWithoutSessionRedirectToSignIn(t *testing.T) {
 	}
 	// A made-up session cookie is no session.
 	u, _ := url.Parse(l.URL + "/console/")
-	v.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "alien_console_session", Value: strings.Repeat("A", 43), Path: "/console/"}})
+	v.hc.Jar.SetCookies(u, []*http.Cookie{{Name: "alien_console_session", Value: strings.Repeat("A", 43), Path: "/console/", HttpOnly: true, SameSite: http.SameSiteStrictMode}}) //nolint:gosec // a forged cookie, over loopback http
 	if p := v.get("/console/members"); p.status != http.StatusSeeOther {
 		t.Errorf("GET /console/members with a forged session cookie = %d, want 303", p.status)
 	}
@@ -195,7 +195,7 @@ func TestConsole_signInKeepsTheCredentialOnTheServer(t *testing.T) {
 	v.post("/console/sign-out", url.Values{})
 	stale := newVisitor(t, l.URL)
 	u, _ := url.Parse(l.URL + "/console/")
-	stale.hc.Jar.SetCookies(u, []*http.Cookie{{Name: session.Name, Value: session.Value, Path: "/console/"}})
+	stale.hc.Jar.SetCookies(u, []*http.Cookie{{Name: session.Name, Value: session.Value, Path: "/console/", HttpOnly: true, SameSite: http.SameSiteStrictMode}}) //nolint:gosec // a stale cookie, over loopback http
 	if p := stale.get("/console/members"); p.status != http.StatusSeeOther {
 		t.Errorf("the cookie of a signed-out session still opens pages: %d", p.status)
 	}
@@ -269,14 +269,14 @@ func TestConsole_signInRefusesClientRoleCredentials(t *testing.T) {
 func TestConsole_showsTheAPIsRefusals(t *testing.T) {
 	l := startLocal(t)
 	v := newVisitor(t, l.URL)
-	p := v.signIn(l.Bootstrap.Token)
+	v.signIn(l.Bootstrap.Token)
 	members, err := l.api.Members.List(t.Context(), client.MemberListOptions{})
 	if err != nil || len(members) != 1 {
 		t.Fatalf("members = %v, %v", members, err)
 	}
 	owner := members[0]
 	v.get("/console/members")
-	p = v.follow(v.post("/console/members/"+owner.ID+"/role", url.Values{"role": {"viewer"}}))
+	p := v.follow(v.post("/console/members/"+owner.ID+"/role", url.Values{"role": {"viewer"}}))
 	wantText(t, p, "is the last owner of the organization and cannot be demoted", "request req_")
 	if !strings.Contains(p.body, `class="note note-error"`) {
 		t.Errorf("the refusal is not shown as an error")

@@ -210,7 +210,7 @@ func (c *Console) checkCSRF(r *http.Request) bool {
 // setCookie sets one of the console's cookies: HttpOnly, SameSite=Strict, for /console/ only,
 // for this browser session only; maxAge -1 deletes it.
 func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{
+	http.SetCookie(w, &http.Cookie{ //nolint:gosec // Secure needs https: the console answers loopback http (and sets Secure over TLS)
 		Name:     name,
 		Value:    value,
 		Path:     cookiePath,

@@ -33,7 +33,8 @@ func parsePages() (map[string]*template.Template, error) {
 
 var funcs = template.FuncMap{
 	"date":    date,
-	"day":     day,
+	"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"dayOnly": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"role":    roleTitle,
 	"article": article,
 	"title":   title,
@@ -61,16 +62,6 @@ func date(v any) string {
 		return ""
 	}
 	return t.Format("2 Jan 2006, 15:04 UTC")
-}
-
-// day is a time's day, for tables: a <time> element whose title holds the whole time.
-func day(v any) template.HTML {
-	t, ok := timeOf(v)
-	if !ok {
-		return ""
-	}
-	return template.HTML(fmt.Sprintf(`<time datetime="%s" title="%s">%s</time>`,
-		t.Format(time.RFC3339), t.Format("2 Jan 2006, 15:04:05 UTC"), t.Format("2 Jan 2006"))) //nolint:gosec // only digits, letters and punctuation of our own layouts
 }
 
 // timeOf reads a time.Time or a non-nil *time.Time, in UTC.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
 )
 
 // privatePages are the pages that need a session.
@@ -496,6 +497,30 @@ func TestConsole_apiUsersAndTheResetPage(t *testing.T) {
 	wantText(t, v.follow(v.post("/console/managed-users/"+mus[0].ID+"/password-reset", url.Values{})), "is locked; reactivate it before sending a password reset")
 	wantText(t, v.follow(v.post("/console/managed-users/"+mus[0].ID+"/reactivate", url.Values{})), "mia@example.com is active again")
 	wantText(t, v.follow(v.post("/console/managed-users/"+mus[0].ID+"/password-reset", url.Values{})), "A password-reset email went to mia@example.com")
+}
+
+// The console's calls are the API's requests: alien-local's injected faults reach them too, and
+// the console shows them as the API's answers (a dropped answer included), never a broken page.
+func TestConsole_apiFaultsAreShown(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		faults localapi.FaultConfig
+		want   string
+	}{
+		{"unavailable", localapi.FaultConfig{FailRate: 1}, "The service is unavailable (injected fault)"},
+		{"dropped", localapi.FaultConfig{DropRate: 1}, "GET /organization: the API dropped the connection before answering"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := startLocal(t, func(c *localapi.Config) { c.Faults = tc.faults })
+			v := newVisitor(t, l.URL)
+			v.get("/console/sign-in")
+			p := v.post("/console/sign-in", url.Values{"method": {"token"}, "token": {l.Bootstrap.Token}})
+			if p.status == http.StatusSeeOther {
+				t.Fatal("sign-in succeeded through a failing API")
+			}
+			wantText(t, p, tc.want, "Sign in to the console")
+		})
+	}
 }
 
 func TestConsole_renameAndRevoke(t *testing.T) {

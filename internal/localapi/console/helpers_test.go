@@ -29,15 +29,15 @@ type local struct {
 
 // startLocal starts alien-local in-process on 127.0.0.1 with its console, in memory. Every request
 // the console sends to the API, and every answer, is checked against api/openapi.yaml: a
-// violation fails the test.
-func startLocal(t *testing.T) *local {
+// violation fails the test. configure, if given, changes the configuration first.
+func startLocal(t *testing.T, configure ...func(*localapi.Config)) *local {
 	t.Helper()
 	var (
 		mu         sync.Mutex
 		violations []string
 	)
 	logs := &syncBuffer{}
-	inst, err := localapi.Start(t.Context(), "127.0.0.1:0", localapi.Config{
+	cfg := localapi.Config{
 		DBPath:  ":memory:",
 		Console: console.Mount,
 		Logger:  slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -46,7 +46,11 @@ func startLocal(t *testing.T) *local {
 			violations = append(violations, err.Error())
 			mu.Unlock()
 		},
-	})
+	}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	inst, err := localapi.Start(t.Context(), "127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -212,9 +212,13 @@ func (c *Console) routes() *http.ServeMux {
 
 	mux.Handle("GET /console/api-users", c.private(c.apiUsersPage))
 	mux.Handle("POST /console/service-accounts", c.action(c.createServiceAccount))
-	mux.Handle("POST /console/service-accounts/{id}/{change}", c.action(c.changeServiceAccount))
+	for _, change := range []string{"deactivate", "reactivate"} {
+		mux.Handle("POST /console/service-accounts/{id}/"+change, c.action(c.changeServiceAccount(change)))
+	}
 	mux.Handle("POST /console/managed-users", c.action(c.createManagedUser))
-	mux.Handle("POST /console/managed-users/{id}/{change}", c.action(c.changeManagedUser))
+	for _, change := range []string{"deactivate", "reactivate", "password-reset"} {
+		mux.Handle("POST /console/managed-users/{id}/"+change, c.action(c.changeManagedUser(change)))
+	}
 
 	mux.Handle("GET /console/api-tokens", c.private(c.tokensPage))
 	mux.Handle("POST /console/api-tokens", c.action(c.issueToken))
@@ -222,7 +226,9 @@ func (c *Console) routes() *http.ServeMux {
 
 	mux.Handle("GET /console/oauth-clients", c.private(c.oauthClientsPage))
 	mux.Handle("POST /console/oauth-clients", c.action(c.createOAuthClient))
-	mux.Handle("POST /console/oauth-clients/{id}/{change}", c.action(c.changeOAuthClient))
+	for _, change := range []string{"enable", "disable", "delete"} {
+		mux.Handle("POST /console/oauth-clients/{id}/"+change, c.action(c.changeOAuthClient(change)))
+	}
 
 	mux.Handle("GET /console/outbox", c.private(c.outboxPage))
 

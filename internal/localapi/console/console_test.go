@@ -523,7 +523,7 @@ func TestConsole_apiFaultsAreShown(t *testing.T) {
 	}
 }
 
-func TestConsole_renameAndRevoke(t *testing.T) {
+func TestConsole_renameRevokeAndOAuthClients(t *testing.T) {
 	l := startLocal(t)
 	ctx := t.Context()
 	v := newVisitor(t, l.URL)
@@ -545,6 +545,21 @@ func TestConsole_renameAndRevoke(t *testing.T) {
 	}
 	if _, err := leaked.Organizations.Current(ctx); !errors.Is(err, client.ErrUnauthorized) {
 		t.Errorf("the revoked token still works: %v", err)
+	}
+
+	oc, err := l.api.OAuthClients.Create(ctx, client.OAuthClientCreateOptions{Name: "Old integration"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.get("/console/oauth-clients")
+	wantText(t, v.follow(v.post("/console/oauth-clients/"+oc.ID+"/disable", url.Values{})), "OAuth client “Old integration” is disabled", "Disabled")
+	wantText(t, v.follow(v.post("/console/oauth-clients/"+oc.ID+"/enable", url.Values{})), "OAuth client “Old integration” is enabled", "Enabled")
+	wantText(t, v.follow(v.post("/console/oauth-clients/"+oc.ID+"/delete", url.Values{})), "OAuth client “Old integration” was deleted", "No OAuth clients")
+	if _, err := l.api.OAuthClients.Read(ctx, oc.ID); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("the deleted client is still there: %v", err)
+	}
+	if p := v.post("/console/oauth-clients/"+oc.ID+"/rename", url.Values{}); p.status != http.StatusNotFound {
+		t.Errorf("an action the console does not have = %d, want 404", p.status)
 	}
 }
 

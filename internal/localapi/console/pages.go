@@ -297,51 +297,51 @@ func (c *Console) createManagedUser(ctx context.Context, r *http.Request, s *ses
 	return back, fmt.Sprintf("Managed user %s created. A password-reset email went to them (see the outbox).", mu.Email), nil
 }
 
-func (c *Console) changeServiceAccount(ctx context.Context, r *http.Request, s *session) (string, string, error) {
-	const back = "/console/api-users"
-	id := r.PathValue("id")
-	var sa *client.ServiceAccount
-	var err error
-	switch r.PathValue("change") {
-	case "deactivate":
-		if sa, err = s.api.ServiceAccounts.Deactivate(ctx, id); err == nil {
+// changeServiceAccount deactivates or reactivates a service account.
+func (c *Console) changeServiceAccount(change string) actionFunc {
+	return func(ctx context.Context, r *http.Request, s *session) (string, string, error) {
+		const back = "/console/api-users"
+		id := r.PathValue("id")
+		if change == "deactivate" {
+			sa, err := s.api.ServiceAccounts.Deactivate(ctx, id)
+			if err != nil {
+				return back, "", err
+			}
 			return back, fmt.Sprintf("%s is locked, and every token it held is revoked.", sa.Email), nil
 		}
-	case "reactivate":
-		if sa, err = s.api.ServiceAccounts.Reactivate(ctx, id); err == nil {
-			return back, fmt.Sprintf("%s is active again. Its revoked tokens stay revoked: issue new ones.", sa.Email), nil
+		sa, err := s.api.ServiceAccounts.Reactivate(ctx, id)
+		if err != nil {
+			return back, "", err
 		}
-	default:
-		return back, "", errUnknownChange
+		return back, fmt.Sprintf("%s is active again. Its revoked tokens stay revoked: issue new ones.", sa.Email), nil
 	}
-	return back, "", err
 }
 
-func (c *Console) changeManagedUser(ctx context.Context, r *http.Request, s *session) (string, string, error) {
-	const back = "/console/api-users"
-	id := r.PathValue("id")
-	var mu *client.ManagedUser
-	var err error
-	switch r.PathValue("change") {
-	case "deactivate":
-		if mu, err = s.api.ManagedUsers.Deactivate(ctx, id); err == nil {
-			return back, fmt.Sprintf("%s is locked and can no longer log in.", mu.Email), nil
+// changeManagedUser deactivates or reactivates a managed user, or sends them a password reset.
+func (c *Console) changeManagedUser(change string) actionFunc {
+	return func(ctx context.Context, r *http.Request, s *session) (string, string, error) {
+		const back = "/console/api-users"
+		id := r.PathValue("id")
+		var mu *client.ManagedUser
+		var err error
+		var done string
+		switch change {
+		case "deactivate":
+			mu, err = s.api.ManagedUsers.Deactivate(ctx, id)
+			done = "%s is locked and can no longer log in."
+		case "reactivate":
+			mu, err = s.api.ManagedUsers.Reactivate(ctx, id)
+			done = "%s is active again and can log in with their existing password."
+		default:
+			mu, err = s.api.ManagedUsers.SendPasswordReset(ctx, id)
+			done = "A password-reset email went to %s (see the outbox)."
 		}
-	case "reactivate":
-		if mu, err = s.api.ManagedUsers.Reactivate(ctx, id); err == nil {
-			return back, fmt.Sprintf("%s is active again and can log in with their existing password.", mu.Email), nil
+		if err != nil {
+			return back, "", err
 		}
-	case "password-reset":
-		if mu, err = s.api.ManagedUsers.SendPasswordReset(ctx, id); err == nil {
-			return back, fmt.Sprintf("A password-reset email went to %s (see the outbox).", mu.Email), nil
-		}
-	default:
-		return back, "", errUnknownChange
+		return back, fmt.Sprintf(done, mu.Email), nil
 	}
-	return back, "", err
 }
-
-var errUnknownChange = errors.New("there is no such change")
 
 // API tokens.
 
@@ -484,11 +484,21 @@ func (c *Console) createOAuthClient(ctx context.Context, r *http.Request, s *ses
 	return back, "", nil
 }
 
-func (c *Console) changeOAuthClient(ctx context.Context, r *http.Request, s *session) (string, string, error) {
-	const back = "/console/oauth-clients"
-	id := r.PathValue("id")
-	switch change := r.PathValue("change"); change {
-	case "enable", "disable":
+// changeOAuthClient enables, disables or deletes an OAuth client.
+func (c *Console) changeOAuthClient(change string) actionFunc {
+	return func(ctx context.Context, r *http.Request, s *session) (string, string, error) {
+		const back = "/console/oauth-clients"
+		id := r.PathValue("id")
+		if change == "delete" {
+			oc, err := s.api.OAuthClients.Read(ctx, id)
+			if err != nil {
+				return back, "", err
+			}
+			if err := s.api.OAuthClients.Delete(ctx, oc.ID); err != nil {
+				return back, "", err
+			}
+			return back, fmt.Sprintf("OAuth client “%s” was deleted.", oc.Name), nil
+		}
 		enabled := change == "enable"
 		oc, err := s.api.OAuthClients.Update(ctx, id, client.OAuthClientUpdateOptions{Enabled: &enabled})
 		if err != nil {
@@ -498,17 +508,6 @@ func (c *Console) changeOAuthClient(ctx context.Context, r *http.Request, s *ses
 			return back, fmt.Sprintf("OAuth client “%s” is enabled: its credentials work again.", oc.Name), nil
 		}
 		return back, fmt.Sprintf("OAuth client “%s” is disabled: its credentials and access tokens are refused until it is enabled again.", oc.Name), nil
-	case "delete":
-		oc, err := s.api.OAuthClients.Read(ctx, id)
-		if err != nil {
-			return back, "", err
-		}
-		if err := s.api.OAuthClients.Delete(ctx, oc.ID); err != nil {
-			return back, "", err
-		}
-		return back, fmt.Sprintf("OAuth client “%s” was deleted.", oc.Name), nil
-	default:
-		return back, "", errUnknownChange
 	}
 }
 

@@ -138,7 +138,8 @@ func summarize(in io.Reader, out io.Writer) (result, error) {
 			case "fail":
 				r.Failed++
 				failed[e.Package] = true
-				fmt.Fprintf(out, "--- FAIL: %s (%s)\n%s", top, e.Package, strings.Join(outputs[k], ""))
+				// Its output ends with go test's own "--- FAIL: TestX (12.34s)" line.
+				fmt.Fprint(out, strings.Join(outputs[k], ""))
 			case "skip":
 				r.Skipped++
 				fmt.Fprintf(out, "--- SKIP: %s: %s\n", top, skipReason(outputs[k]))

@@ -63,7 +63,8 @@ func TestSummarize_countsTopLevelTests(t *testing.T) {
 	}
 	// The failure is shown with its output; the skip with its reason; passing tests are not.
 	for _, want := range []string{
-		"--- FAIL: TestFail (example.com/p)\n",
+		"=== RUN   TestFail\n",
+		"--- FAIL: TestFail (0.00s)\n",
 		"fail_test.go:9: the plan was not empty",
 		"--- SKIP: TestAccList: list_test.go:12: list resources (terraform query): not supported by OpenTofu 1.12.6\n",
 	} {

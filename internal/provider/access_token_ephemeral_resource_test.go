@@ -79,7 +79,7 @@ ephemeral "alien_access_token" "test" {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{
 			{
 				Config: ephemeralConfig + testAccEchoAccessToken,
@@ -152,7 +152,7 @@ func TestAccAccessTokenEphemeral_providerCredentials(t *testing.T) {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{{
 			Config: fmt.Sprintf(`
 provider "alien" {
@@ -180,7 +180,7 @@ func TestAccAccessTokenEphemeral_errors(t *testing.T) {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{
 			{
 				// The provider authenticates with a token (ALIEN_TOKEN): nothing to exchange.

@@ -198,6 +198,12 @@ func testAccRandomName(prefix string) string {
 	return "tf-acc-" + prefix + "-" + acctest.RandString(10)
 }
 
+// testAccMixedCaseEmail is a fresh email with upper-case letters, to prove that the spelling a
+// configuration gives is the one kept.
+func testAccMixedCaseEmail(prefix string) string {
+	return prefix + "-" + acctest.RandString(10) + "@Example.COM"
+}
+
 var (
 	testAccLocalOnce sync.Once
 	testAccLocalErr  error
@@ -260,6 +266,30 @@ func testAccAcceptInvitation(t *testing.T, email string) *client.InvitationAccep
 		t.Fatalf("accepting the invitation sent to %s: %v", email, err)
 	}
 	return accepted
+}
+
+// testAccInvite invites email as role through c, as someone outside Terraform would.
+func testAccInvite(t *testing.T, c *client.Client, email string, role client.Role) *client.Invitation {
+	t.Helper()
+	inv, err := c.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
+	if err != nil {
+		t.Fatalf("inviting %s: %v", email, err)
+	}
+	return inv
+}
+
+// testAccInviteAndAccept makes email a member with role through c: invited, then accepted through
+// the emailed link. The member is removed when the test ends.
+func testAccInviteAndAccept(t *testing.T, c *client.Client, email string, role client.Role) *client.Member {
+	t.Helper()
+	testAccInvite(t, c, email, role)
+	accepted := testAccAcceptInvitation(t, email)
+	t.Cleanup(func() {
+		if err := c.Members.Delete(context.Background(), accepted.Member.ID); err != nil && !isNotFound(err) {
+			t.Errorf("removing member %s: %v", accepted.Member.ID, err)
+		}
+	})
+	return &accepted.Member
 }
 
 // testAccLinkToken is the token parameter of the link in the latest email of a kind
@@ -371,6 +401,21 @@ func testAccNewOrganization(t *testing.T) *testAccOrganization {
 		Token:        created.BootstrapToken,
 		Client:       testAccNewClient(t, created.BootstrapToken),
 	}
+}
+
+// testAccEnterpriseOrganization is a new organization (see testAccNewOrganization) moved to the
+// Enterprise plan, for tests that need a known set of service accounts and managed users. It
+// skips the test against an endpoint that is not alien-local (the plan changes through billing).
+func testAccEnterpriseOrganization(t *testing.T) *testAccOrganization {
+	t.Helper()
+	testAccRequireLocal(t)
+	org := testAccNewOrganization(t)
+	updated, err := testAccClient(t).Local.SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise)
+	if err != nil {
+		t.Fatalf("moving organization %s to the enterprise plan: %v", org.Organization.ID, err)
+	}
+	org.Organization = *updated
+	return org
 }
 
 // testAccCreateOAuthClient creates an OAuth client through c, deleted when the test ends.

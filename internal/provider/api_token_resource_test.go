@@ -31,6 +31,67 @@ func testAccAPITokenConfig(body string) string {
 	return "resource \"alien_api_token\" \"test\" {\n" + body + "\n}\n"
 }
 
+// testAccCheckAPITokensRevoked is a CheckDestroy: every alien_api_token of the state is revoked
+// (or expired, or gone) for the API.
+func testAccCheckAPITokensRevoked(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_api_token" {
+				continue
+			}
+			tok, err := c.APITokens.Read(context.Background(), rs.Primary.ID)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("reading API token %s (%s): %w", rs.Primary.ID, addr, err)
+			}
+			if tok.Status == client.TokenActive {
+				return fmt.Errorf("API token %s (%s) is still active after destroy", tok.ID, addr)
+			}
+		}
+		return nil
+	}
+}
+
+// testAccSyncTokenClock makes the provider judge rotate_before by alien-local's clock, which
+// other tests may have moved forward, until the test ends. Tests that call it must not run in
+// parallel (resource.Test).
+func testAccSyncTokenClock(t *testing.T) {
+	t.Helper()
+	testAccRequireLocal(t)
+	state, err := testAccClient(t).Local.Clock(context.Background())
+	if err != nil {
+		t.Fatalf("reading alien-local's clock: %v", err)
+	}
+	before := apiTokenClockOffset.Load()
+	t.Cleanup(func() { apiTokenClockOffset.Store(before) })
+	testAccFollowClock(t, state)
+}
+
+// testAccAdvanceTokenClock moves alien-local's clock forward by d, and the provider's token
+// clock with it (after testAccSyncTokenClock).
+func testAccAdvanceTokenClock(t *testing.T, d time.Duration) {
+	t.Helper()
+	testAccFollowClock(t, testAccAdvanceClock(t, d))
+}
+
+// testAccFollowClock sets the provider's token clock offset to alien-local's.
+func testAccFollowClock(t *testing.T, state *client.ClockState) {
+	t.Helper()
+	offset := time.Duration(0)
+	if state.Offset != "" {
+		var err error
+		if offset, err = time.ParseDuration(state.Offset); err != nil {
+			t.Fatalf("alien-local's clock offset %q is not a duration: %v", state.Offset, err)
+		}
+	}
+	if skew := time.Until(state.Now.Add(-offset)); skew > time.Minute || skew < -time.Minute {
+		t.Fatalf("alien-local's clock (%s, offset %s) is not real time plus its offset", state.Now, state.Offset)
+	}
+	apiTokenClockOffset.Store(int64(offset))
+}
+
 func TestAccAPIToken_basic(t *testing.T) {
 	c := testAccClient(t)
 	name := testAccRandomName("org-key")
@@ -585,7 +646,7 @@ resource "probe_bearer" "consumer" {
 
 	acc.ParallelTest(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		CheckDestroy:             testAccCheckAPITokensRevoked(c),
 		Steps: []acc.TestStep{
 			{

@@ -26,6 +26,27 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
+// testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
+// invited, as c sees the organization.
+func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_member" {
+				continue
+			}
+			email := rs.Primary.Attributes["email"]
+			p, err := lookupMemberPerson(context.Background(), c, email, "")
+			if err != nil {
+				return fmt.Errorf("looking up %s: %w", email, err)
+			}
+			if p.exists() {
+				return fmt.Errorf("%s is still %s after destroy", email, p.status())
+			}
+		}
+		return nil
+	}
+}
+
 func TestMemberPickInvitation(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	inv := func(id string, status client.InvitationStatus, sentDays int) *client.Invitation {

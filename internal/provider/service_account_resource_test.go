@@ -528,17 +528,17 @@ func TestOrgUserStatusAndLockedAtFromActive(t *testing.T) {
 			wantStatus: types.StringValue("active"), wantLockedAt: types.StringNull()},
 		{name: "create deactivated", planActive: types.BoolValue(false),
 			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringUnknown()},
-		{name: "deactivate", state: part2aPtr(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolValue(false),
+		{name: "deactivate", state: ptrTo(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolValue(false),
 			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringUnknown()},
-		{name: "stays deactivated", state: part2aPtr(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(false),
+		{name: "stays deactivated", state: ptrTo(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(false),
 			wantStatus: types.StringValue("locked"), wantLockedAt: types.StringValue(lockedAt)},
-		{name: "reactivate", state: part2aPtr(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(true),
+		{name: "reactivate", state: ptrTo(model(types.BoolValue(false), types.StringValue(lockedAt))), planActive: types.BoolValue(true),
 			wantStatus: types.StringValue("active"), wantLockedAt: types.StringNull()},
-		{name: "active unknown", state: part2aPtr(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolUnknown(),
+		{name: "active unknown", state: ptrTo(model(types.BoolValue(true), types.StringNull())), planActive: types.BoolUnknown(),
 			wantStatus: types.StringUnknown(), wantLockedAt: types.StringUnknown()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan := tfsdk.Plan(testResourceState(t, r, part2aPtr(model(tc.planActive, types.StringUnknown()))))
+			plan := tfsdk.Plan(testResourceState(t, r, ptrTo(model(tc.planActive, types.StringUnknown()))))
 			state := tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
 			stateLockedAt := types.StringNull()
 			if tc.state != nil {
@@ -565,5 +565,5 @@ func TestOrgUserStatusAndLockedAtFromActive(t *testing.T) {
 	}
 }
 
-// part2aPtr returns a pointer to a copy of v.
-func part2aPtr[T any](v T) *T { return &v }
+// ptrTo returns a pointer to a copy of v.
+func ptrTo[T any](v T) *T { return &v }

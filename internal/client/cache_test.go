@@ -167,7 +167,7 @@ func TestE2EReadCacheInvalidation(t *testing.T) {
 		t.Fatalf("new invitation = %+v, %v", got, err)
 	}
 	e.stats(ctx)
-	acc, err := e.owner.Public.AcceptInvitation(ctx, e.lastLink(ctx, "m4@example.com", "invitation"), "")
+	acc, err := Person(e.owner).AcceptInvitation(ctx, e.lastLink(ctx, "m4@example.com", "invitation"), "")
 	if err != nil {
 		t.Fatal(err)
 	}

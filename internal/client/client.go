@@ -23,7 +23,9 @@ const (
 	DefaultReadCacheTTL   = 30 * time.Second
 )
 
-// Client is the API client: one service per object, as go-tfe arranges them.
+// Client is the API client: one service per object, as go-tfe arranges them. It holds what the
+// provider speaks; the calls that only tests and the benchmark make (Local, Datasets, Person) are
+// reached through functions of their own, so that the provider binary does not link them.
 type Client struct {
 	// Identity reads who the calling credential is.
 	Identity IdentityService
@@ -41,12 +43,8 @@ type Client struct {
 	APITokens APITokensService
 	// OAuthClients manages OAuth API clients.
 	OAuthClients OAuthClientsService
-	// Datasets reads and creates datasets.
-	Datasets DatasetsService
-	// Public holds the operations that need no credential.
+	// Public holds the client-credentials grant, which needs no credential of the client's own.
 	Public PublicService
-	// Local speaks to alien-local's /_local extensions.
-	Local LocalService
 
 	core *core
 }
@@ -134,9 +132,7 @@ func New(cfg Config) (*Client, error) {
 		ManagedUsers:    &managedUsers{c},
 		APITokens:       &apiTokens{c},
 		OAuthClients:    &oauthClients{c},
-		Datasets:        &datasets{c},
 		Public:          &public{c},
-		Local:           &local{c},
 		core:            c,
 	}, nil
 }

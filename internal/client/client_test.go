@@ -126,7 +126,7 @@ func TestUserAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if want := "terraform-provider-alien/1.2.3 terraform/1.11.4"; got != want {

@@ -7,6 +7,23 @@ import (
 	"time"
 )
 
+// LocalService speaks to the alien-local extensions under /_local (loopback only). Against the
+// real platform they answer ErrNotFound, which tests use to skip.
+type LocalService interface {
+	Outbox(ctx context.Context, to string) ([]*Email, error)
+	Stats(ctx context.Context) (*Stats, error)
+	ResetStats(ctx context.Context) error
+	Clock(ctx context.Context) (*ClockState, error)
+	AdvanceClock(ctx context.Context, d time.Duration) (*ClockState, error)
+	SetPlan(ctx context.Context, organizationID string, plan Plan) (*Organization, error)
+}
+
+// Local is c's service of alien-local's extensions. Only tests and the benchmark use it: it is not
+// a field of Client, so the provider binary does not link it.
+func Local(c *Client) LocalService {
+	return &local{c.core}
+}
+
 var _ LocalService = (*local)(nil)
 
 // local implements LocalService: alien-local's /_local extensions (loopback only, no credential).

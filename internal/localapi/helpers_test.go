@@ -17,6 +17,7 @@ import (
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store/storetest"
 )
 
 func init() {
@@ -386,7 +387,7 @@ func (e *env) count(table string) int {
 	e.t.Helper()
 	var n int
 	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) (err error) {
-		n, err = tx.CountRows(table)
+		n, err = storetest.CountRows(tx, table)
 		return err
 	})
 	if err != nil {
@@ -400,11 +401,11 @@ func (e *env) tables() (names []string, values [][]string) {
 	e.t.Helper()
 	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
-		if names, err = tx.Tables(); err != nil {
+		if names, err = storetest.Tables(tx); err != nil {
 			return err
 		}
 		for _, tb := range names {
-			vals, err := tx.DumpTable(tb)
+			vals, err := storetest.DumpTable(tx, tb)
 			if err != nil {
 				return err
 			}

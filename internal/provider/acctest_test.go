@@ -215,7 +215,7 @@ func testAccRequireLocal(t *testing.T) {
 	t.Helper()
 	c := testAccClient(t)
 	testAccLocalOnce.Do(func() {
-		_, testAccLocalErr = c.Local.Clock(context.Background())
+		_, testAccLocalErr = client.Local(c).Clock(context.Background())
 	})
 	switch {
 	case testAccLocalErr == nil:
@@ -231,7 +231,7 @@ func testAccRequireLocal(t *testing.T) {
 func testAccOutbox(t *testing.T, to string) []*client.Email {
 	t.Helper()
 	testAccRequireLocal(t)
-	emails, err := testAccClient(t).Local.Outbox(context.Background(), to)
+	emails, err := client.Local(testAccClient(t)).Outbox(context.Background(), to)
 	if err != nil {
 		t.Fatalf("reading the outbox of %s: %v", to, err)
 	}
@@ -245,7 +245,7 @@ func testAccOutbox(t *testing.T, to string) []*client.Email {
 func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 	t.Helper()
 	testAccRequireLocal(t)
-	state, err := testAccClient(t).Local.AdvanceClock(context.Background(), d)
+	state, err := client.Local(testAccClient(t)).AdvanceClock(context.Background(), d)
 	if errors.Is(err, client.ErrForbidden) {
 		t.Skipf("alien-local at %s does not allow time travel (start it with --time-travel)", os.Getenv(envEndpoint))
 	}
@@ -261,7 +261,7 @@ func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 func testAccAcceptInvitation(t *testing.T, email string) *client.InvitationAcceptance {
 	t.Helper()
 	linkToken := testAccLinkToken(t, email, "invitation")
-	accepted, err := testAccClient(t).Public.AcceptInvitation(context.Background(), linkToken, "Invited Person")
+	accepted, err := client.Person(testAccClient(t)).AcceptInvitation(context.Background(), linkToken, "Invited Person")
 	if err != nil {
 		t.Fatalf("accepting the invitation sent to %s: %v", email, err)
 	}
@@ -410,7 +410,7 @@ func testAccEnterpriseOrganization(t *testing.T) *testAccOrganization {
 	t.Helper()
 	testAccRequireLocal(t)
 	org := testAccNewOrganization(t)
-	updated, err := testAccClient(t).Local.SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise)
+	updated, err := client.Local(testAccClient(t)).SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise)
 	if err != nil {
 		t.Fatalf("moving organization %s to the enterprise plan: %v", org.Organization.ID, err)
 	}

@@ -60,7 +60,7 @@ func testAccCheckAPITokensRevoked(c *client.Client) func(*terraform.State) error
 func testAccSyncTokenClock(t *testing.T) {
 	t.Helper()
 	testAccRequireLocal(t)
-	state, err := testAccClient(t).Local.Clock(context.Background())
+	state, err := client.Local(testAccClient(t)).Clock(context.Background())
 	if err != nil {
 		t.Fatalf("reading alien-local's clock: %v", err)
 	}

@@ -33,6 +33,8 @@ func startAPI(t testing.TB, faults localapi.FaultConfig) *testEnv {
 		TimeTravel:    true,
 		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
 		Faults:        faults,
+		// The tests need the password scheme, not its production cost.
+		PasswordHashIterations: 1000,
 	})
 	if err != nil {
 		t.Fatalf("starting the local API: %v", err)

@@ -66,8 +66,9 @@ func FuzzDecodeRequestBodies(f *testing.F) {
 		violations []error
 	)
 	s, err := NewServer(context.Background(), Config{
-		DBPath: store.Memory,
-		Clock:  fixedClock{time.Now().UTC().Truncate(time.Second)},
+		DBPath:                 store.Memory,
+		Clock:                  fixedClock{time.Now().UTC().Truncate(time.Second)},
+		PasswordHashIterations: testPasswordHashIterations,
 		ContractCheck: func(err error) {
 			mu.Lock()
 			violations = append(violations, err)

@@ -20,11 +20,9 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store/storetest"
 )
 
-func init() {
-	// Password hashing at full strength costs a noticeable fraction of a second per hash; the
-	// tests only need the scheme, not the work factor.
-	pbkdf2Iterations = 1000
-}
+// testPasswordHashIterations is the PBKDF2 work factor of the tests' servers: hashing at full
+// strength costs a noticeable fraction of a second per hash, and the tests only need the scheme.
+const testPasswordHashIterations = 1000
 
 // env is a running local API (the real handler on 127.0.0.1) with its bootstrap credential.
 // Every request and answer is checked against the contract: a violation fails the test.
@@ -60,6 +58,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Clock:         clk,
 		TimeTravel:    true,
 		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
+
+		PasswordHashIterations: testPasswordHashIterations,
 	}
 	for _, o := range opts {
 		o(&cfg)

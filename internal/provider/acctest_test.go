@@ -69,6 +69,8 @@ func testAccMain(m *testing.M) int {
 			defer mu.Unlock()
 			violations = append(violations, err.Error())
 		},
+		// The tests need the password scheme, not its production cost.
+		PasswordHashIterations: 1000,
 	})
 	cancel()
 	if err != nil {
@@ -240,8 +242,8 @@ func testAccOutbox(t *testing.T, to string) []*client.Email {
 
 // testAccAdvanceClock moves alien-local's clock forward by d. It skips the test against an
 // endpoint that is not alien-local, or one started without --time-travel. The clock is shared by
-// every test: call it only from tests that do not run in parallel (resource.Test). The provider's
-// own clock does not move.
+// every test: call it only from tests that do not run in parallel (resource.Test). The provider
+// follows it: it judges the API's times by the Date header of the API's answers.
 func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 	t.Helper()
 	testAccRequireLocal(t)

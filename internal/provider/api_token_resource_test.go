@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,44 +53,6 @@ func testAccCheckAPITokensRevoked(c *client.Client) func(*terraform.State) error
 		}
 		return nil
 	}
-}
-
-// testAccSyncTokenClock makes the provider judge rotate_before by alien-local's clock, which
-// other tests may have moved forward, until the test ends. Tests that call it must not run in
-// parallel (resource.Test).
-func testAccSyncTokenClock(t *testing.T) {
-	t.Helper()
-	testAccRequireLocal(t)
-	state, err := client.Local(testAccClient(t)).Clock(context.Background())
-	if err != nil {
-		t.Fatalf("reading alien-local's clock: %v", err)
-	}
-	before := apiTokenClockOffset.Load()
-	t.Cleanup(func() { apiTokenClockOffset.Store(before) })
-	testAccFollowClock(t, state)
-}
-
-// testAccAdvanceTokenClock moves alien-local's clock forward by d, and the provider's token
-// clock with it (after testAccSyncTokenClock).
-func testAccAdvanceTokenClock(t *testing.T, d time.Duration) {
-	t.Helper()
-	testAccFollowClock(t, testAccAdvanceClock(t, d))
-}
-
-// testAccFollowClock sets the provider's token clock offset to alien-local's.
-func testAccFollowClock(t *testing.T, state *client.ClockState) {
-	t.Helper()
-	offset := time.Duration(0)
-	if state.Offset != "" {
-		var err error
-		if offset, err = time.ParseDuration(state.Offset); err != nil {
-			t.Fatalf("alien-local's clock offset %q is not a duration: %v", state.Offset, err)
-		}
-	}
-	if skew := time.Until(state.Now.Add(-offset)); skew > time.Minute || skew < -time.Minute {
-		t.Fatalf("alien-local's clock (%s, offset %s) is not real time plus its offset", state.Now, state.Offset)
-	}
-	apiTokenClockOffset.Store(int64(offset))
 }
 
 func TestAccAPIToken_basic(t *testing.T) {
@@ -479,20 +442,44 @@ func TestAPIToken_modifyPlanRotation(t *testing.T) {
 		}
 		return tftypes.NewValue(typ, values)
 	}
+	// An API whose clock runs 10 days ahead of the local one, as its answers' Date header says.
+	ahead := 10 * 24 * time.Hour
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Date", time.Now().Add(ahead).UTC().Format(http.TimeFormat))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":[],"next_cursor":null}`))
+	}))
+	defer api.Close()
+	skewed, err := client.New(client.Config{Endpoint: api.URL, Token: "oat_test.secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := skewed.OAuthClients.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	now := time.Now()
 	for _, tc := range []struct {
 		name         string
+		apiAhead     bool // judged with the client of the API that runs ahead
 		expiresAt    time.Time
 		rotateBefore string
 		replace      bool
 	}{
-		{"far from expiry", now.Add(8 * 24 * time.Hour), "7d", false},
-		{"within rotate_before", now.Add(6 * 24 * time.Hour), "7d", true},
-		{"in hours", now.Add(719 * time.Hour), "720h", true},
-		{"already expired", now.Add(-time.Hour), "7d", true},
-		{"no rotate_before", now.Add(time.Hour), "", false},
+		{"far from expiry", false, now.Add(8 * 24 * time.Hour), "7d", false},
+		{"within rotate_before", false, now.Add(6 * 24 * time.Hour), "7d", true},
+		{"in hours", false, now.Add(719 * time.Hour), "720h", true},
+		{"already expired", false, now.Add(-time.Hour), "7d", true},
+		{"no rotate_before", false, now.Add(time.Hour), "", false},
+		{"far by the local clock, due by the API's", true, now.Add(12 * 24 * time.Hour), "7d", true},
+		{"far by the API's clock", true, now.Add(18 * 24 * time.Hour), "7d", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			r := NewAPITokenResource()
+			if tc.apiAhead {
+				var cr resource.ConfigureResponse
+				r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: skewed}, &cr)
+			}
 			v := object(tc.expiresAt.UTC().Format(time.RFC3339), tc.rotateBefore)
 			req := resource.ModifyPlanRequest{
 				State:  tfsdk.State{Schema: s, Raw: v},
@@ -700,12 +687,14 @@ resource "probe_bearer" "consumer" {
 	})
 }
 
-// rotate_before, by the clock: a 30d token with rotate_before = "7d" plans nothing today, and a
-// replacement 24 days later. A token without rotate_before that expires leaves the state, and the
-// next plan creates it again. Not parallel: it moves the clock every test shares.
+// rotate_before, by the API's clock: a 30d token with rotate_before = "7d" plans nothing today, and
+// a replacement 24 days later by alien-local's clock, which only the server moves: the provider
+// learns it from the Date of the API's answers (end to end, no seam in the provider). A token
+// without rotate_before that expires leaves the state, and the next plan creates it again. Not
+// parallel: it moves the clock every test shares.
 func TestAccAPIToken_rotateBeforeAndExpiry(t *testing.T) {
 	c := testAccClient(t)
-	testAccSyncTokenClock(t)
+	testAccRequireLocal(t)
 	config := testAccAPITokenConfig(fmt.Sprintf(`  name          = %q
   expires_in    = "30d"
   rotate_before = "7d"
@@ -735,7 +724,7 @@ resource "alien_api_token" "plain" {
 			},
 			{
 				// 24 days later, 6 days before expiry: replaced; the plain token stays.
-				PreConfig: func() { testAccAdvanceTokenClock(t, 24*24*time.Hour) },
+				PreConfig: func() { testAccAdvanceClock(t, 24*24*time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: acc.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -760,7 +749,7 @@ resource "alien_api_token" "plain" {
 			{
 				// 7 more days: the plain token expired (31 days old) and leaves the state on refresh:
 				// the plan creates it. The rotated token (7 days old) is not due.
-				PreConfig:          func() { testAccAdvanceTokenClock(t, 7*24*time.Hour) },
+				PreConfig:          func() { testAccAdvanceClock(t, 7*24*time.Hour) },
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,

@@ -681,3 +681,27 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 		t.Errorf("stats = %v, want one GET /datasets", st)
 	}
 }
+
+// The last-owner conflict has a code of its own: the client matches it with ErrLastOwner (and
+// ErrConflict, as every 409), another conflict only with ErrConflict.
+func TestLastOwnerConflict(t *testing.T) {
+	e := startAPI(t, localapi.FaultConfig{})
+	ctx := t.Context()
+	members, err := e.owner.Members.List(ctx, MemberListOptions{})
+	if err != nil || len(members) != 1 {
+		t.Fatalf("members = %v, %v; want the one owner", members, err)
+	}
+	err = e.owner.Members.Delete(ctx, members[0].ID)
+	if ae := wantAPIError(t, err, ErrLastOwner); ae.StatusCode != 409 || ae.Code != CodeLastOwner || !errors.Is(err, ErrConflict) {
+		t.Errorf("removing the last owner: %v", err)
+	}
+	_, err = e.owner.Members.Update(ctx, members[0].ID, MemberUpdateOptions{Role: RoleWriter})
+	wantIs(t, err, ErrLastOwner)
+	if _, err := e.owner.Invitations.Create(ctx, InvitationCreateOptions{Email: "twice@example.com", Role: RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.owner.Invitations.Create(ctx, InvitationCreateOptions{Email: "twice@example.com", Role: RoleViewer})
+	if wantIs(t, err, ErrConflict); errors.Is(err, ErrLastOwner) {
+		t.Errorf("a duplicate invitation matches ErrLastOwner: %v", err)
+	}
+}

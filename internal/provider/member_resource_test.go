@@ -755,7 +755,7 @@ func TestMemberModifyPlan_ownersReadOnlyWhenNeeded(t *testing.T) {
 }
 
 func TestMemberWriteError(t *testing.T) {
-	lastOwner := &client.APIError{StatusCode: 409, Code: client.CodeConflict, RequestID: "req_1",
+	lastOwner := &client.APIError{StatusCode: 409, Code: client.CodeLastOwner, RequestID: "req_1",
 		Message: "member mem_1 (boss@example.com) is the last owner of the organization and cannot be removed; make another member an owner first"}
 	const hint = "another change in this run"
 	checked := memberWriteError("deleting", "boss@example.com", true, lastOwner)
@@ -766,8 +766,12 @@ func TestMemberWriteError(t *testing.T) {
 	if d := memberWriteError("creating", "boss@example.com", false, lastOwner); strings.Contains(d.Detail(), hint) {
 		t.Errorf("a conflict the plan did not check got the hint: %s", d.Detail())
 	}
-	other := &client.APIError{StatusCode: 409, Code: client.CodeConflict, Message: "something else"}
-	if d := memberWriteError("updating", "x@example.com", true, other); strings.Contains(d.Detail(), hint) {
-		t.Errorf("another conflict got the hint: %s", d.Detail())
+	// The decision is the code's, never the message's: another conflict gets no hint, even one
+	// whose message mentions the last owner.
+	for _, message := range []string{"something else", "the last owner is busy"} {
+		other := &client.APIError{StatusCode: 409, Code: client.CodeConflict, Message: message}
+		if d := memberWriteError("updating", "x@example.com", true, other); strings.Contains(d.Detail(), hint) {
+			t.Errorf("another conflict (%q) got the hint: %s", message, d.Detail())
+		}
 	}
 }

@@ -28,12 +28,13 @@ func TestNewEndpoint(t *testing.T) {
 		{name: "http remote refused", endpoint: "http://api.example.com", errHas: "AllowInsecureHTTP"},
 		{name: "http private refused", endpoint: "http://10.0.0.1:8080", errHas: "loopback"},
 		{name: "http remote allowed", endpoint: "http://api.example.com", insecure: true, want: "http://api.example.com"},
-		{name: "no scheme", endpoint: "api.alien.club", errHas: "scheme"},
-		{name: "bad scheme", endpoint: "ftp://api.alien.club", errHas: "scheme"},
+		{name: "no scheme", endpoint: "api.alien.club", errHas: "must start with https://"},
+		{name: "bad scheme", endpoint: "ftp://api.alien.club", errHas: "must start with https://"},
 		{name: "no host", endpoint: "https://", errHas: "no host"},
 		{name: "query", endpoint: "https://api.alien.club/?x=1", errHas: "query"},
 		{name: "fragment", endpoint: "https://api.alien.club/#x", errHas: "fragment"},
 		{name: "credentials", endpoint: "https://me:hunter2secret@api.alien.club", errHas: "credentials"},
+		{name: "not a URL", endpoint: "https://me:hunter2secret@api.alien.club:port/", errHas: "not a URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

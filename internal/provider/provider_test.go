@@ -447,6 +447,16 @@ func TestProviderConfigure_endpoint(t *testing.T) {
 			config: map[string]tftypes.Value{"endpoint": str("https://api.alien.club/?x=1")},
 			errRe:  `it must not have a query or a fragment`,
 		},
+		{
+			name: "credentials never shown", errPath: "endpoint",
+			config: map[string]tftypes.Value{"endpoint": str("https://user:hunter2@api.alien.club")},
+			errRe:  `^Invalid Alien API endpoint: The endpoint "https://user:xxxxx@api.alien.club" is not usable: it must not hold credentials`,
+		},
+		{
+			name: "not a URL, nothing of it shown", errPath: "endpoint",
+			env:   map[string]string{envEndpoint: "https://user:hunter2@api.alien.club:port"},
+			errRe: `^Invalid Alien API endpoint: The endpoint \(from ALIEN_ENDPOINT\) is not usable: it is not a URL such as https://api.alien.club\.$`,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, ok := configureWithToken(t, tc.config, tc.env, tc.errPath, tc.errRe)

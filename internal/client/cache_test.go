@@ -435,6 +435,43 @@ func TestReadCacheFillJournal(t *testing.T) {
 	}
 }
 
+// invalidateAll drops the snapshot of every collection ever read, without a list of them, and a
+// fill in flight during it is not kept.
+func TestReadCacheInvalidateAll(t *testing.T) {
+	rc := newReadCache(time.Hour)
+	empty := func(context.Context) (*snapshot, error) {
+		return &snapshot{byID: map[string]any{}, byEmail: map[string]any{}, emailByID: map[string]string{}}, nil
+	}
+	for _, coll := range []collection{collMembers, collOAuthClients} {
+		if _, err := rc.get(context.Background(), coll, empty); err != nil {
+			t.Fatal(err)
+		}
+	}
+	started, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		_, err := rc.get(context.Background(), collAPITokens, func(ctx context.Context) (*snapshot, error) {
+			close(started)
+			<-release
+			return empty(ctx)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	<-started
+	rc.invalidateAll()
+	close(release)
+	<-done
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, coll := range []collection{collMembers, collOAuthClients, collAPITokens} {
+		if rc.snapshots[coll] != nil {
+			t.Errorf("%s: a snapshot survived invalidateAll", coll)
+		}
+	}
+}
+
 // Drift made outside the client is seen: by a new client at once (each Terraform run is a new
 // provider process), and by the same client once its snapshot ages out; a failed write drops the
 // snapshot.

@@ -81,7 +81,7 @@ func (s *local) AdvanceClock(ctx context.Context, d time.Duration) (*ClockState,
 	if d <= 0 {
 		return nil, invalid("advance", "must be a positive duration, got %s", d)
 	}
-	defer s.c.invalidate(allCollections...)
+	defer s.c.invalidateAll()
 	return doJSON[ClockState](ctx, s.c, &request{method: http.MethodPost, path: "/_local/clock", body: clockAdvance{Advance: d.String()}, public: true})
 }
 
@@ -93,7 +93,7 @@ func (s *local) SetPlan(ctx context.Context, organizationID string, plan Plan) (
 	if err := plan.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(allCollections...)
+	defer s.c.invalidateAll()
 	path := "/_local/organizations/" + url.PathEscape(organizationID) + "/plan"
 	return doJSON[Organization](ctx, s.c, &request{method: http.MethodPut, path: path, body: planChange{Plan: plan}, public: true})
 }

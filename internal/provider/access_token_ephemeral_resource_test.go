@@ -248,3 +248,7 @@ func TestAccessTokenEphemeral_providerData(t *testing.T) {
 		t.Errorf("Configure accepted provider data of the wrong type")
 	}
 }
+
+// testModel is an empty value of the model of the ephemeral resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*accessTokenEphemeralResource) testModel() any { return &accessTokenModel{} }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -892,4 +893,10 @@ provider "alien" {
 			t.Errorf("the log never mentions %q: was the access token obtained?", want)
 		}
 	}
+}
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*apiTokenResource) testModel() any {
+	return &apiTokenModel{Keepers: types.MapNull(types.StringType)}
 }

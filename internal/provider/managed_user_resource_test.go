@@ -448,3 +448,7 @@ func TestManagedUserModifyPlan(t *testing.T) {
 		})
 	}
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*managedUserResource) testModel() any { return &managedUserResourceModel{} }

@@ -110,3 +110,7 @@ data "alien_managed_users" "none" {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*managedUsersDataSource) testModel() any { return &managedUsersDataSourceModel{} }

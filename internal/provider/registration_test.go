@@ -202,7 +202,7 @@ func TestModelsMatchSchemas(t *testing.T) {
 // testExamplePaths are the example files the docs show for a registration of a kind
 // (tfplugindocs' layout), relative to the repository's root.
 var testExamplePaths = map[string][]string{
-	kindResource:          {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh"},
+	kindResource:          {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf"},
 	kindDataSource:        {"examples/data-sources/%s/data-source.tf"},
 	kindEphemeralResource: {"examples/ephemeral-resources/%s/ephemeral-resource.tf"},
 }

@@ -218,72 +218,61 @@ func Live(ctx context.Context, c *client.Client, blocks []Block) (map[string][]L
 // invitation for alien_invitation, an active service account, managed user or token (destroy
 // deactivates or revokes them), any OAuth client (destroy deletes it). Keys are lower case.
 func liveLists() map[string]func(context.Context, *client.Client) ([]LiveObject, error) {
-	live := func(id, key string) LiveObject { return LiveObject{ID: id, Key: strings.ToLower(key)} }
 	invitations := func(ctx context.Context, c *client.Client, statuses ...client.InvitationStatus) ([]LiveObject, error) {
 		all, err := c.Invitations.List(ctx, client.InvitationListOptions{})
-		var out []LiveObject
-		for _, inv := range all {
-			if slices.Contains(statuses, inv.Status) {
-				out = append(out, live(inv.ID, inv.Email))
-			}
-		}
-		return out, err
+		return liveOf(all, err, func(inv *client.Invitation) (string, string, bool) {
+			return inv.ID, inv.Email, slices.Contains(statuses, inv.Status)
+		})
 	}
 	return map[string]func(context.Context, *client.Client) ([]LiveObject, error){
 		"alien_member": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
-			members, err := c.Members.List(ctx, client.MemberListOptions{})
+			all, err := c.Members.List(ctx, client.MemberListOptions{})
+			members, err := liveOf(all, err, func(m *client.Member) (string, string, bool) { return m.ID, m.Email, true })
 			if err != nil {
 				return nil, err
 			}
-			var out []LiveObject
-			for _, m := range members {
-				out = append(out, live(m.ID, m.Email))
-			}
 			invited, err := invitations(ctx, c, client.InvitationPending, client.InvitationExpired)
-			return append(out, invited...), err
+			return append(members, invited...), err
 		},
 		"alien_invitation": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
 			return invitations(ctx, c, client.InvitationPending)
 		},
 		"alien_service_account": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
-			sas, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
-			var out []LiveObject
-			for _, sa := range sas {
-				if sa.Status == client.UserActive {
-					out = append(out, live(sa.ID, sa.Email))
-				}
-			}
-			return out, err
+			all, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
+			return liveOf(all, err, func(sa *client.ServiceAccount) (string, string, bool) {
+				return sa.ID, sa.Email, sa.Status == client.UserActive
+			})
 		},
 		"alien_managed_user": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
-			mus, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
-			var out []LiveObject
-			for _, mu := range mus {
-				if mu.Status == client.UserActive {
-					out = append(out, live(mu.ID, mu.Email))
-				}
-			}
-			return out, err
+			all, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
+			return liveOf(all, err, func(mu *client.ManagedUser) (string, string, bool) {
+				return mu.ID, mu.Email, mu.Status == client.UserActive
+			})
 		},
 		"alien_api_token": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
-			tokens, err := c.APITokens.List(ctx, client.APITokenListOptions{})
-			var out []LiveObject
-			for _, t := range tokens {
-				if t.Status == client.TokenActive {
-					out = append(out, live(t.ID, t.Name))
-				}
-			}
-			return out, err
+			all, err := c.APITokens.List(ctx, client.APITokenListOptions{})
+			return liveOf(all, err, func(t *client.APIToken) (string, string, bool) { return t.ID, t.Name, t.Status == client.TokenActive })
 		},
 		"alien_oauth_client": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
-			oauth, err := c.OAuthClients.List(ctx)
-			var out []LiveObject
-			for _, o := range oauth {
-				out = append(out, live(o.ID, o.Name))
-			}
-			return out, err
+			all, err := c.OAuthClients.List(ctx)
+			return liveOf(all, err, func(o *client.OAuthClient) (string, string, bool) { return o.ID, o.Name, true })
 		},
 	}
+}
+
+// liveOf keeps the live objects of a list (and its error): of says an object's id, its email or
+// name, and whether it is live. Keys are lower case.
+func liveOf[T any](all []*T, err error, of func(*T) (id, key string, live bool)) ([]LiveObject, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []LiveObject
+	for _, v := range all {
+		if id, key, live := of(v); live {
+			out = append(out, LiveObject{ID: id, Key: strings.ToLower(key)})
+		}
+	}
+	return out, nil
 }
 
 // Outside are the provider's resource types that the convergence mix leaves out, with why. A

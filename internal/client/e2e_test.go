@@ -486,9 +486,14 @@ func TestE2EManagedUsers(t *testing.T) {
 		t.Errorf("managed user = %+v", mu)
 	}
 	const password = "correct horse battery staple"
-	if err := Person(e.owner).ResetPassword(ctx, e.lastLink(ctx, "mia@example.com", "password_reset"), password); err != nil {
+	resetLink := e.lastLink(ctx, "mia@example.com", "password_reset")
+	if view, err := Person(e.owner).ViewPasswordReset(ctx, resetLink); err != nil || view.Email != "mia@example.com" || view.ExpiresAt.IsZero() {
+		t.Fatalf("ViewPasswordReset = %+v, %v", view, err)
+	}
+	if err := Person(e.owner).ResetPassword(ctx, resetLink, password); err != nil {
 		t.Fatal(err)
 	}
+	wantIs(t, func() error { _, err := Person(e.owner).ViewPasswordReset(ctx, resetLink); return err }(), ErrNotFound) // used
 	if got, err := e.owner.ManagedUsers.Read(ctx, mu.ID); err != nil || !got.PasswordSet {
 		t.Fatalf("after reset = %+v, %v", got, err)
 	}

@@ -13,6 +13,7 @@ type PersonService interface {
 	Login(ctx context.Context, email, password string) (*AccessToken, error)
 	ViewInvitation(ctx context.Context, linkToken string) (*InvitationLink, error)
 	AcceptInvitation(ctx context.Context, linkToken, name string) (*InvitationAcceptance, error)
+	ViewPasswordReset(ctx context.Context, linkToken string) (*PasswordResetLink, error)
 	ResetPassword(ctx context.Context, linkToken, password string) error
 }
 
@@ -79,6 +80,17 @@ func (s *person) AcceptInvitation(ctx context.Context, linkToken, name string) (
 	defer s.c.invalidate(invitationDependents...)
 	r := &request{method: http.MethodPost, path: "/accept-invitation", body: acceptRequest{Token: token, Name: name}, public: true}
 	return doJSON[InvitationAcceptance](ctx, s.c, r)
+}
+
+// ViewPasswordReset reads whose password a reset link sets (linkToken: the link's token, or the
+// whole link). A used, replaced or expired link answers ErrNotFound.
+func (s *person) ViewPasswordReset(ctx context.Context, linkToken string) (*PasswordResetLink, error) {
+	token := linkTokenOf(linkToken)
+	if err := requireNonEmpty("token", token); err != nil {
+		return nil, err
+	}
+	r := &request{method: http.MethodGet, path: "/reset-password", query: url.Values{"token": {token}}, public: true}
+	return doJSON[PasswordResetLink](ctx, s.c, r)
 }
 
 // ResetPassword sets a managed user's password with a reset link's token (or the whole link).

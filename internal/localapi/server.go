@@ -64,6 +64,15 @@ type Config struct {
 	Mailer Mailer
 	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
 	IdentityProvider IdentityProvider
+	// PasswordHashIterations is the PBKDF2-SHA256 work factor of the password hashes the embedded
+	// identity provider makes (0: DefaultPasswordHashIterations). Tests lower it: they need the
+	// scheme, not the cost.
+	PasswordHashIterations int
+
+	// Console, when set, builds the handler served under /console/ (alien-local's browser
+	// console, package console: console.Mount) over the API's own handler, given the rule by
+	// which /_local answers loopback clients only, which the console follows too.
+	Console func(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error)
 }
 
 // FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
@@ -139,6 +148,8 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// passwordHashIterations is Config.PasswordHashIterations, or its default.
+	passwordHashIterations int
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,
@@ -149,6 +160,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
+	}
+	if cfg.PasswordHashIterations < 0 {
+		return nil, errors.New("localapi: Config.PasswordHashIterations is negative")
 	}
 	if cfg.TimeTravel {
 		if _, ok := cfg.Clock.(*clock.Offset); !ok {
@@ -168,6 +182,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		idp:    cfg.IdentityProvider,
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
+
+		passwordHashIterations: cfg.PasswordHashIterations,
+	}
+	if s.passwordHashIterations == 0 {
+		s.passwordHashIterations = DefaultPasswordHashIterations
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -179,7 +198,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIDP{db: db, clock: s.clock}
+		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: s.passwordHashIterations}
 	}
 	if err := s.init(ctx); err != nil {
 		db.Close()
@@ -196,7 +215,32 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		inner = cc.wrap(s.mux)
 	}
 	s.handler = s.middleware(inner)
+	if cfg.Console != nil {
+		con, err := cfg.Console(s.handler, isLoopback, s.log)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("localapi: console: %w", err)
+		}
+		s.handler = withConsole(s.handler, con)
+	}
 	return s, nil
+}
+
+// consolePrefix is where the console is served, beside the API.
+const consolePrefix = "/console/"
+
+// withConsole serves the console under /console/ and the API everywhere else.
+func withConsole(api, con http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, consolePrefix):
+			con.ServeHTTP(w, r)
+		case r.URL.Path == strings.TrimSuffix(consolePrefix, "/"):
+			http.Redirect(w, r, consolePrefix, http.StatusMovedPermanently)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	})
 }
 
 // Handler is the server's HTTP handler.

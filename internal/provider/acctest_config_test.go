@@ -1,77 +1,47 @@
 package provider
 
-// Acceptance-test helpers of alien_organization, alien_member, alien_invitation and alien_members.
+// Building the configurations of acceptance tests: fragments, provider blocks, variables whose
+// value an earlier step captured, and the built provider binary for tests with several provider
+// blocks.
 
 import (
-	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
+
+// testAccConfigJoin joins configuration fragments.
+func testAccConfigJoin(parts ...string) string {
+	return strings.Join(parts, "\n")
+}
+
+// testAccProviderBlock is a provider block that authenticates with token (another organization's).
+func testAccProviderBlock(token string) string {
+	return fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", token)
+}
 
 // testAccAliasedProviderBlock is a provider block with an alias, authenticated with token.
 func testAccAliasedProviderBlock(alias, token string) string {
 	return fmt.Sprintf("provider \"alien\" {\n  alias = %q\n  token = %q\n}\n", alias, token)
 }
 
-// testAccInvite invites email as role through c, as someone outside Terraform would.
-func testAccInvite(t *testing.T, c *client.Client, email string, role client.Role) *client.Invitation {
-	t.Helper()
-	inv, err := c.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
-	if err != nil {
-		t.Fatalf("inviting %s: %v", email, err)
+// testAccLazyString is a test step's variable (ConfigVariables) whose value is read when the step
+// starts: a value an earlier step's Check captured from state, such as a secret.
+type testAccLazyString struct{ value *string }
+
+// MarshalJSON encodes the value as it is now.
+func (v testAccLazyString) MarshalJSON() ([]byte, error) {
+	if *v.value == "" {
+		return nil, fmt.Errorf("the variable's value was not captured by an earlier step")
 	}
-	return inv
-}
-
-// testAccInviteAndAccept makes email a member with role through c: invited, then accepted through
-// the emailed link. The member is removed when the test ends.
-func testAccInviteAndAccept(t *testing.T, c *client.Client, email string, role client.Role) *client.Member {
-	t.Helper()
-	testAccInvite(t, c, email, role)
-	accepted := testAccAcceptInvitation(t, email)
-	t.Cleanup(func() {
-		if err := c.Members.Delete(context.Background(), accepted.Member.ID); err != nil && !isNotFound(err) {
-			t.Errorf("removing member %s: %v", accepted.Member.ID, err)
-		}
-	})
-	return &accepted.Member
-}
-
-// testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
-// invited, as c sees the organization.
-func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "alien_member" {
-				continue
-			}
-			email := rs.Primary.Attributes["email"]
-			p, err := lookupMemberPerson(context.Background(), c, email, "")
-			if err != nil {
-				return fmt.Errorf("looking up %s: %w", email, err)
-			}
-			if p.exists() {
-				return fmt.Errorf("%s is still %s after destroy", email, p.status())
-			}
-		}
-		return nil
-	}
-}
-
-// testAccConfigJoin joins configuration fragments.
-func testAccConfigJoin(parts ...string) string {
-	return strings.Join(parts, "\n")
+	return json.Marshal(*v.value)
 }
 
 // testAccBuiltProviderVersion is the version the built provider is installed as.
@@ -123,10 +93,4 @@ provider_installation {
 	return map[string]acc.ExternalProvider{
 		"alien": {Source: host + "/alien-intelligence/alien", VersionConstraint: testAccBuiltProviderVersion},
 	}
-}
-
-// testAccPhrase is a regular expression matching phrase as Terraform prints it in an error,
-// where any space may have become a line break.
-func testAccPhrase(phrase string) string {
-	return strings.ReplaceAll(regexp.QuoteMeta(phrase), " ", `\s+`)
 }

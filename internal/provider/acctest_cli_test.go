@@ -113,6 +113,17 @@ func testAccRequireCLI(t *testing.T, need string, ok func(testAccCLIInfo) bool) 
 	}
 }
 
+// testAccCLIHasRemovedBlocks: `removed` blocks (forget a resource without destroying it) came
+// with Terraform 1.7 and OpenTofu 1.7.
+func testAccCLIHasRemovedBlocks(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.7.0") || c.IsTofuAtLeast("1.7.0")
+}
+
+// testAccCLIHasEphemeral: ephemeral resources came with Terraform 1.10 and OpenTofu 1.11.
+func testAccCLIHasEphemeral(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.10.0") || c.IsTofuAtLeast("1.11.0")
+}
+
 func TestAccCLI_detected(t *testing.T) {
 	testAccPreCheck(t)
 	cli := testAccCLI(t)

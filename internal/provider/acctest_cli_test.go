@@ -78,13 +78,13 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 	if err := cmd.Run(); err != nil {
 		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
 	}
-	// Both CLIs answer {"terraform_version": "..."}; OpenTofu's binary is named tofu, and its
-	// text output starts with "OpenTofu".
+	// Both CLIs answer {"terraform_version": "..."}; OpenTofu names itself in its text output.
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
-		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
+		return testAccCLIInfo{}, fmt.Errorf("%s version -json did not answer JSON (%w); OpenTofu prints warnings "+
+			"first when TF_CLI_CONFIG_FILE names a file that does not exist (make testacc writes one)", bin, err)
 	}
 	ver, err := version.NewVersion(v.Version)
 	if err != nil {
@@ -97,10 +97,19 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 	return testAccCLIInfo{Path: bin, Name: name, Version: ver}, nil
 }
 
-// testAccIsTofu tells OpenTofu from Terraform by what `version` prints first.
+// testAccIsTofu tells OpenTofu from Terraform by the line of `version` that names the CLI
+// (OpenTofu may print a warning before it, e.g. about a missing TF_CLI_CONFIG_FILE).
 func testAccIsTofu(ctx context.Context, bin string) bool {
 	out, err := exec.CommandContext(ctx, bin, "version").Output() //nolint:gosec // the CLI the acceptance tests run
-	return err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "OpenTofu")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "OpenTofu v") {
+			return true
+		}
+	}
+	return false
 }
 
 // testAccRequireCLI skips the test unless the CLI under test has what it needs; need says what

@@ -105,7 +105,7 @@ func TestClientCredentialsConcurrentRenewal(t *testing.T) {
 				default:
 					select {
 					case <-allRefused:
-					case <-time.After(5 * time.Second):
+					case <-time.After(hangDeadline):
 						t.Errorf("only %d callers arrived with the old token", refused.Load()-1)
 					}
 					writeError(w, http.StatusUnauthorized, CodeUnauthorized)

@@ -19,6 +19,33 @@ const (
 	routeGetSA  = "GET /service-accounts/{service_account_id}"
 )
 
+// cacheClock is a read cache's clock in these tests: it moves only when the test advances it, so
+// a snapshot ages out when the test says so, never because the machine is slow (the request
+// counts below would then show refills the test did not ask for).
+type cacheClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// stopCacheClock makes c's read cache tell the time from a cacheClock.
+func stopCacheClock(c *Client) *cacheClock {
+	clk := &cacheClock{now: time.Now()}
+	c.core.cache.now = clk.Now
+	return clk
+}
+
+func (c *cacheClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *cacheClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 func TestE2EReadCacheCost(t *testing.T) {
 	e := startAPI(t, localapi.FaultConfig{})
 	ctx := t.Context()
@@ -32,6 +59,7 @@ func TestE2EReadCacheCost(t *testing.T) {
 		ids[i] = sa.ID
 	}
 	cached := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true})
+	stopCacheClock(cached)
 	e.stats(ctx)
 
 	// N reads cost ceil(N/100) list calls and no GET by id.
@@ -58,6 +86,7 @@ func TestE2EReadCacheCost(t *testing.T) {
 
 	// Concurrent readers of a cold cache share one fill.
 	cold := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true})
+	stopCacheClock(cold)
 	var wg sync.WaitGroup
 	for g := range 25 {
 		wg.Go(func() {
@@ -122,7 +151,9 @@ func TestE2EReadCacheCost(t *testing.T) {
 func TestE2EReadCacheInvalidation(t *testing.T) {
 	e := startAPI(t, localapi.FaultConfig{})
 	ctx := t.Context()
-	cached := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true, ReadCacheTTL: 300 * time.Millisecond})
+	const ttl = 300 * time.Millisecond
+	cached := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true, ReadCacheTTL: ttl})
+	clk := stopCacheClock(cached)
 	m1 := e.addMember(ctx, e.owner, "m1@example.com", RoleViewer)
 	m2 := e.addMember(ctx, e.owner, "m2@example.com", RoleViewer)
 	m3 := e.addMember(ctx, e.owner, "m3@example.com", RoleWriter)
@@ -150,7 +181,7 @@ func TestE2EReadCacheInvalidation(t *testing.T) {
 	if err := e.owner.Members.Delete(ctx, m2.ID); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(350 * time.Millisecond)
+	clk.advance(ttl)
 	wantIs(t, func() error { _, err := cached.Members.Read(ctx, m2.ID); return err }(), ErrNotFound)
 
 	// A member who joined elsewhere after the snapshot (an invitation accepted outside the client)
@@ -177,7 +208,7 @@ func TestE2EReadCacheInvalidation(t *testing.T) {
 	if st := e.stats(ctx); st["GET /members"] != 1 {
 		t.Errorf("a member who joined elsewhere: %d member list calls, want 1 (the confirming lookup)", st["GET /members"])
 	}
-	time.Sleep(350 * time.Millisecond)
+	clk.advance(ttl)
 	if got, err := cached.Invitations.Read(ctx, inv4.ID); err != nil || got.Status != InvitationAccepted {
 		t.Fatalf("invitation accepted elsewhere = %+v, %v", got, err)
 	}
@@ -219,6 +250,7 @@ func TestE2EReadCacheInvalidation(t *testing.T) {
 	}
 	// A new client (a new Terraform run): each collection costs one list call.
 	cached = e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true})
+	stopCacheClock(cached)
 	e.stats(ctx)
 	for range 3 {
 		if got, err := cached.Invitations.Read(ctx, inv.ID); err != nil || got.ID != inv.ID {
@@ -265,6 +297,7 @@ func TestE2EReadCacheWriteThroughScales(t *testing.T) {
 		}
 	}
 	cached := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true})
+	stopCacheClock(cached)
 	e.stats(ctx)
 
 	// Ten workers, as Terraform's default parallelism, create and read back.
@@ -490,6 +523,7 @@ func TestE2EReadCacheSeesDrift(t *testing.T) {
 	}
 	const ttl = 200 * time.Millisecond
 	run1 := e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true, ReadCacheTTL: ttl})
+	clk := stopCacheClock(run1)
 	for _, id := range []string{m1.ID, m2.ID} {
 		if _, err := run1.Members.Read(ctx, id); err != nil {
 			t.Fatal(err)
@@ -528,7 +562,7 @@ func TestE2EReadCacheSeesDrift(t *testing.T) {
 		}
 	}
 	check(e.client(Config{Token: e.inst.Bootstrap.Token, ReadCache: true}), "a new client")
-	time.Sleep(ttl + 50*time.Millisecond)
+	clk.advance(ttl)
 	check(run1, "the same client after the TTL")
 
 	// A write that fails drops the snapshot (it may have happened): the next read refills.

@@ -161,16 +161,18 @@ func TestE2ENoRetryOfPublicPostAfterDrop(t *testing.T) {
 }
 
 func TestE2EContextCancellation(t *testing.T) {
-	e := startAPI(t, localapi.FaultConfig{Latency: 3 * time.Second})
+	// Every answer an hour away, and a request timeout longer than the test: only the context's
+	// deadline can end the call before the hang deadline.
+	e := startAPI(t, localapi.FaultConfig{Latency: time.Hour})
+	c := e.client(Config{Token: e.inst.Bootstrap.Token, RequestTimeout: 10 * time.Minute})
 	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
 	defer cancel()
-	start := time.Now()
-	_, err := e.owner.Members.List(ctx, MemberListOptions{})
+	var err error
+	returns(t, "a read whose context's deadline passed while it waited for the answer", func() {
+		_, err = c.Members.List(ctx, MemberListOptions{})
+	})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("returned after %v", d)
 	}
 }
 
@@ -279,7 +281,12 @@ func TestE2ERetryAfterFromTheServer(t *testing.T) {
 	c := e.client(Config{Token: e.inst.Bootstrap.Token, MaxRetries: 10, RetryWaitMax: 3 * time.Second})
 	start := time.Now()
 	limited := 0
-	for limited == 0 {
+	for calls := 0; limited == 0; calls++ {
+		// The faults are drawn from a seeded generator (/_local is exempt): the run repeats, and a
+		// 429 comes within the first calls. A bound on calls, not on time.
+		if calls == 20 {
+			t.Fatalf("no 429 was injected in %d calls", calls)
+		}
 		if _, err := Datasets(c).List(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -288,10 +295,8 @@ func TestE2ERetryAfterFromTheServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		limited = st.Faults["rate_limited"]
-		if time.Since(start) > 20*time.Second {
-			t.Fatal("no 429 was injected")
-		}
 	}
+	// A lower bound: a slow machine only makes the waits longer.
 	if d := time.Since(start); d < time.Duration(limited)*time.Second-50*time.Millisecond {
 		t.Errorf("%d rate-limited answers, retried within %v: Retry-After not honoured", limited, d)
 	}

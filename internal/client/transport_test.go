@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
 )
 
 // These tests pin the transport's policy against small scripted servers; the end-to-end tests
@@ -27,6 +29,27 @@ func scripted(t *testing.T, h func(w http.ResponseWriter, r *http.Request, n int
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &count
+}
+
+// hangDeadline is how long a test waits for what a working client does at once: far beyond any
+// real run, even on a loaded machine, so that only a broken implementation reaches it (one that
+// waits out a backoff, a latency or an answer of an hour). Tests assert no upper bound on elapsed
+// time: such a bound fails on a slow machine, and performance is measured by benchmarks.
+const hangDeadline = time.Minute
+
+// returns runs call and fails the test when it has not returned by hangDeadline.
+func returns(t *testing.T, what string, call func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		call()
+	}()
+	select {
+	case <-done:
+	case <-time.After(hangDeadline):
+		t.Fatalf("%s had not returned after %v", what, hangDeadline)
+	}
 }
 
 func fastClient(t *testing.T, endpoint string, mods ...func(*Config)) *Client {
@@ -191,30 +214,43 @@ func TestRateLimitAlwaysRetried(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
-	srv, _ := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n%2 == 1 {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, CodeRateLimited)
-			return
-		}
-		w.Write([]byte(emptyPage))
-	})
-	c := fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 3 * time.Second })
+	// A server whose first answer is a 429 with this Retry-After.
+	rateLimitedOnce := func(retryAfter string) string {
+		srv, _ := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				w.Header().Set("Retry-After", retryAfter)
+				writeError(w, http.StatusTooManyRequests, CodeRateLimited)
+				return
+			}
+			w.Write([]byte(emptyPage))
+		})
+		return srv.URL
+	}
+	log := &captureLogger{}
+	c := fastClient(t, rateLimitedOnce("1"), func(c *Config) { c.RetryWaitMax = 3 * time.Second; c.Logger = log })
 	start := time.Now()
 	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// A lower bound: a slow machine only makes the wait longer.
 	if d := time.Since(start); d < 950*time.Millisecond {
 		t.Errorf("retried after %v, want the 1s Retry-After honoured", d)
 	}
-	// Capped by RetryWaitMax.
-	c = fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 20 * time.Millisecond })
-	start = time.Now()
-	if _, err := Datasets(c).List(t.Context()); err != nil {
+	if w := log.waits(); len(w) != 1 || w[0] != 1000 {
+		t.Errorf("waits before the retries (ms) = %v, want [1000]", w)
+	}
+
+	// Capped by RetryWaitMax: told to come back in an hour, the client retries after 20ms (one
+	// that waited the hour would never return).
+	log = &captureLogger{}
+	c = fastClient(t, rateLimitedOnce("3600"), func(c *Config) { c.RetryWaitMax = 20 * time.Millisecond; c.Logger = log })
+	var err error
+	returns(t, "a call told to retry after an hour, with RetryWaitMax 20ms,", func() { _, err = Datasets(c).List(t.Context()) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 500*time.Millisecond {
-		t.Errorf("retried after %v, want Retry-After capped at 20ms", d)
+	if w := log.waits(); len(w) != 1 || w[0] != 20 {
+		t.Errorf("waits before the retries (ms) = %v, want [20]: Retry-After capped by RetryWaitMax", w)
 	}
 }
 
@@ -281,16 +317,19 @@ func TestContextCancelStopsWaiting(t *testing.T) {
 	srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable)
 	})
-	c := fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = 10*time.Second, 10*time.Second })
+	// The client waits an hour before its retry and is cancelled once it has begun to (shortly
+	// after it logs the retry; on a slow machine perhaps just before, which it must honour too):
+	// only the cancellation can end the call before hangDeadline.
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	_, err := c.Members.List(ctx, MemberListOptions{})
+	log := &captureLogger{onWarn: func() { time.AfterFunc(20*time.Millisecond, cancel) }}
+	c := fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax, c.Logger = time.Hour, time.Hour, log })
+	var err error
+	returns(t, "a call cancelled while it waited an hour to retry", func() { _, err = c.Members.List(ctx, MemberListOptions{}) })
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("returned after %v, want at once after the cancellation", d)
+	if w := log.waits(); len(w) != 1 || w[0] != time.Hour.Milliseconds() {
+		t.Errorf("waits before the retries (ms) = %v, want one of an hour: the test proves nothing", w)
 	}
 	if got := count.Load(); got != 1 {
 		t.Errorf("requests = %d, want 1", got)
@@ -306,29 +345,66 @@ func TestContextCancelStopsWaiting(t *testing.T) {
 	}
 }
 
+// deadlineRecorder is an http.RoundTripper that records how far away each request's deadline was
+// when it was sent (-1: no deadline).
+type deadlineRecorder struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	left []time.Duration
+}
+
+func (d *deadlineRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	left := time.Duration(-1)
+	if dl, ok := r.Context().Deadline(); ok {
+		left = time.Until(dl)
+	}
+	d.mu.Lock()
+	d.left = append(d.left, left)
+	d.mu.Unlock()
+	return d.next.RoundTrip(r)
+}
+
 func TestPerAttemptTimeout(t *testing.T) {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
+	gaveUp := make(chan struct{})
 	srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 1 {
+			// Never answered while the test runs: only the client giving the attempt up ends it.
 			select {
 			case <-release:
 			case <-r.Context().Done():
+				close(gaveUp)
 			}
 			return
 		}
 		w.Write([]byte(emptyPage))
 	})
-	c := fastClient(t, srv.URL, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
-	start := time.Now()
-	if _, err := Datasets(c).List(t.Context()); err != nil {
+	const timeout = 200 * time.Millisecond
+	rec := &deadlineRecorder{next: cleanhttp.DefaultPooledTransport()}
+	c := fastClient(t, srv.URL, func(c *Config) { c.RequestTimeout = timeout; c.HTTPClient = &http.Client{Transport: rec} })
+	var err error
+	returns(t, "a call whose first attempt is never answered", func() { _, err = Datasets(c).List(t.Context()) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %v", d)
+	select {
+	case <-gaveUp:
+	case <-time.After(hangDeadline):
+		t.Fatal("the server never saw the client give up the first attempt")
 	}
-	if got := count.Load(); got != 2 {
-		t.Errorf("requests = %d, want 2", got)
+	// 2; more only if the machine is so slow that an answered attempt ran out of time too.
+	if got := count.Load(); got < 2 {
+		t.Errorf("requests = %d, want 2: the attempt that ran out of time was not retried", got)
+	}
+	// The configured timeout, not the 60s default, bounds each attempt: every attempt was sent
+	// with its deadline at most RequestTimeout away (a slow machine only brings it nearer).
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for i, left := range rec.left {
+		if left < 0 || left > timeout {
+			t.Errorf("attempt %d was sent with its deadline %v away (-1: none), want at most the %v RequestTimeout", i+1, left, timeout)
+		}
 	}
 }
 
@@ -397,6 +473,10 @@ func TestTransportErrors(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "GET /accept-invitation?token=REDACTED") {
 			t.Errorf("error %q does not say which request failed", err)
+		}
+		// The provider's tests rely on it to tell a retried request from one tried once.
+		if !strings.Contains(err.Error(), "(gave up after 2 attempts)") {
+			t.Errorf("error %q does not say how many attempts were made", err)
 		}
 		for _, text := range []string{err.Error(), log.String()} {
 			if strings.Contains(text, "lnk_view_secret_value") {
@@ -586,6 +666,8 @@ func TestValidationBeforeIO(t *testing.T) {
 type captureLogger struct {
 	mu    sync.Mutex
 	lines []logLine
+	// onWarn, when set, is called after each warn line (a retry about to wait).
+	onWarn func()
 }
 
 type logLine struct {
@@ -600,6 +682,9 @@ func (l *captureLogger) Debug(_ context.Context, msg string, fields map[string]a
 
 func (l *captureLogger) Warn(_ context.Context, msg string, fields map[string]any) {
 	l.add("warn", msg, fields)
+	if l.onWarn != nil {
+		l.onWarn()
+	}
 }
 
 func (l *captureLogger) add(level, msg string, fields map[string]any) {
@@ -612,6 +697,17 @@ func (l *captureLogger) all() []logLine {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]logLine(nil), l.lines...)
+}
+
+// waits are the waits before each retry, in milliseconds, as the warn lines logged them.
+func (l *captureLogger) waits() []int64 {
+	var w []int64
+	for _, line := range l.all() {
+		if ms, ok := line.fields["wait_ms"].(int64); ok && line.level == "warn" {
+			w = append(w, ms)
+		}
+	}
+	return w
 }
 
 func (l *captureLogger) count(level string) int {

@@ -237,7 +237,6 @@ func TestProviderConfigure_unknownValues(t *testing.T) {
 			if !ok {
 				t.Fatalf("ResourceData is %T", resp.ResourceData)
 			}
-			start := time.Now()
 			_, err := c.Members.List(context.Background(), client.MemberListOptions{})
 			if err == nil {
 				t.Fatal("a request of a provider configured with unknown values succeeded")
@@ -251,8 +250,10 @@ func TestProviderConfigure_unknownValues(t *testing.T) {
 			if !errors.As(err, &deferred) {
 				t.Errorf("error %q is not a deferredConfigError", err)
 			}
-			if elapsed := time.Since(start); elapsed > 2*time.Second {
-				t.Errorf("the request took %s to fail: it was retried", elapsed)
+			// One attempt: the client counts its attempts, and its error names them when there were
+			// more ("gave up after N attempts").
+			if strings.Contains(err.Error(), "gave up after") {
+				t.Errorf("the request was retried: %v", err)
 			}
 			if n := requests.Load(); n != 0 {
 				t.Errorf("%d requests reached the server", n)

@@ -77,10 +77,14 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// stepDeadline bounds one browser step: far beyond any real run, even of chromium on a loaded
+// machine, so that only a page that never shows what a step waits for reaches it.
+const stepDeadline = 2 * time.Minute
+
 // step runs browser actions with a deadline, failing the test with what it was doing.
 func step(ctx context.Context, t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, stepDeadline)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatalf("browser: %s: %v", what, err)
@@ -90,7 +94,7 @@ func step(ctx context.Context, t *testing.T, what string, actions ...chromedp.Ac
 // pageText is the text of the page's main content.
 func pageText(ctx context.Context, t *testing.T) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, stepDeadline)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
 	if err != nil {

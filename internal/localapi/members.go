@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // invitationTTL is how long an invitation (and its link) stays valid after it is sent.
@@ -174,7 +175,7 @@ func (s *Server) createInvitation(c *call) error {
 	if e := decodeObject(c.body, strField("email", &email, true), strField("role", &role, true)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
 	if e := validateEnum("role", role, roles...); e != nil {
@@ -346,7 +347,7 @@ func (s *Server) acceptInvitation(c *call) error {
 		return errInvalid("token", "must not be empty")
 	}
 	if hasName && name != "" {
-		if e := validateName("name", name, 100); e != nil {
+		if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}

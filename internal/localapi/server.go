@@ -37,6 +37,7 @@ import (
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // Config configures a Server.
@@ -286,11 +287,14 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 	if bc.OwnerName == "" {
 		bc.OwnerName = "Local Owner"
 	}
-	if e := validateName("organization_name", bc.OrganizationName, 100); e != nil {
+	if e := validateName("organization_name", &bc.OrganizationName, textrule.NameMaxLength); e != nil {
 		return nil, fmt.Errorf("organization name: %s", e.Message)
 	}
-	if e := validateEmail("owner_email", bc.OwnerEmail); e != nil {
+	if e := validateEmail("owner_email", &bc.OwnerEmail); e != nil {
 		return nil, fmt.Errorf("owner email: %s", e.Message)
+	}
+	if e := validateName("owner_name", &bc.OwnerName, textrule.NameMaxLength); e != nil {
+		return nil, fmt.Errorf("owner name: %s", e.Message)
 	}
 	now := s.now()
 	user, err := tx.GetUserByEmail(bc.OwnerEmail)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // resetTTL is how long a password-reset link stays valid.
@@ -116,10 +117,10 @@ func (s *Server) createServiceAccount(c *call) error {
 	if e := decodeObject(c.body, strField("email", &email, true), optStrField("description", &description, &hasDescription)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
-	if e := validateText("description", description, 500); e != nil {
+	if e := validateText("description", &description, textrule.DescriptionMaxLength); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -140,7 +141,7 @@ func (s *Server) updateServiceAccount(c *call) error {
 	if e := decodeObject(c.body, strField("description", &description, true)); e != nil {
 		return e
 	}
-	if e := validateText("description", description, 500); e != nil {
+	if e := validateText("description", &description, textrule.DescriptionMaxLength); e != nil {
 		return e
 	}
 	u, err := inWrite(c, func(tx *store.Tx) (*store.OrgUser, error) {
@@ -298,13 +299,13 @@ func (s *Server) createManagedUser(c *call) error {
 	if e := decodeObject(c.body, strField("email", &email, true), strField("first_name", &first, true), strField("last_name", &last, true)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
-	if e := validateName("first_name", first, 100); e != nil {
+	if e := validateName("first_name", &first, textrule.NameMaxLength); e != nil {
 		return e
 	}
-	if e := validateName("last_name", last, 100); e != nil {
+	if e := validateName("last_name", &last, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {
@@ -339,12 +340,12 @@ func (s *Server) updateManagedUser(c *call) error {
 		return errInvalid("body", "give at least one of first_name, last_name")
 	}
 	if hasFirst {
-		if e := validateName("first_name", first, 100); e != nil {
+		if e := validateName("first_name", &first, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}
 	if hasLast {
-		if e := validateName("last_name", last, 100); e != nil {
+		if e := validateName("last_name", &last, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}

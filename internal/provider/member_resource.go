@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -148,7 +149,7 @@ func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitation
 	if invitationID != "" {
 		inv, err := c.Invitations.Read(ctx, invitationID)
 		switch {
-		case err == nil && inv.Status == client.InvitationPending && strings.EqualFold(inv.Email, email):
+		case err == nil && inv.Status == client.InvitationPending && textrule.SameEmail(inv.Email, email):
 			return memberPerson{invitation: inv}, nil
 		case err != nil && !isNotFound(err):
 			return memberPerson{}, err
@@ -167,7 +168,7 @@ func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitation
 	}
 	var mine []*client.Invitation
 	for _, inv := range all {
-		if strings.EqualFold(inv.Email, email) {
+		if textrule.SameEmail(inv.Email, email) {
 			mine = append(mine, inv)
 		}
 	}
@@ -272,7 +273,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Email.IsUnknown() || !strings.EqualFold(plan.Email.ValueString(), state.Email.ValueString()) {
+	if plan.Email.IsUnknown() || !textrule.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// Replaced (or maybe): the old person goes.
 		if memberActiveOwnerLosesRole(state, nil) {
 			r.checkNotLastOwner(ctx, state, "replaces (removes)", path.Root("email"), &resp.Diagnostics)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,10 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -110,7 +108,7 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(500), orgUserNoControlCharacters()},
+				Validators: textValidators(textrule.DescriptionMaxLength),
 			},
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the service account is active. Defaults to `true`. Changing it updates in " +
@@ -275,12 +273,6 @@ const (
 	orgUserKindServiceAccount = "service account"
 	orgUserKindManagedUser    = "managed user"
 )
-
-// orgUserNoControlCharacters refuses control characters other than newline and tab, as the API does.
-func orgUserNoControlCharacters() validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(`^(?:[^\p{Cc}]|[\n\t])*$`),
-		"must not contain control characters (newlines and tabs are allowed)")
-}
 
 // orgUserStatusFromActive plans status from active, so that a plan shows the status to come.
 func orgUserStatusFromActive() planmodifier.String { return statusFromActiveModifier{} }

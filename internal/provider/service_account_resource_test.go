@@ -349,9 +349,9 @@ func TestAccServiceAccount_invalid(t *testing.T) {
 		{email: "not-an-email", want: `Attribute email must be a bare email address`},
 		{email: "Bot <bot@example.com>", want: `Attribute email must be a bare email address`},
 		{email: "bot@localhost", want: `Attribute email must be a bare email address`},
-		{email: "bot@" + strings.Repeat("a", 250) + ".com", want: `Attribute email string length must be between 3 and 254`},
+		{email: "bot@" + strings.Repeat("a", 250) + ".com", want: `Attribute email must be a bare email address such as jane.doe@example.com (no display name, no spaces): it is 258 bytes long, more than 254`},
 		{email: email, args: map[string]string{"description": fmt.Sprintf("%q", strings.Repeat("é", 501))},
-			want: `Attribute description UTF-8 character count must be at most 500`},
+			want: `Attribute description must not contain control characters or invisible formatting characters (newlines and tabs are allowed), and must be at most 500 characters long: it is 501 characters long, more than 500`},
 		{email: email, args: map[string]string{"description": `"ring\u0007bell"`}, want: `Attribute description must not contain control characters`},
 	} {
 		steps = append(steps, resource.TestStep{

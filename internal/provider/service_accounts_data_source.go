@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -159,10 +159,10 @@ func (d *serviceAccountsDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// orgUserLess orders service accounts and managed users by email without regard to case, then
+// orgUserLess orders service accounts and managed users by email key (textrule.Key), then
 // by spelling, then by id, so that lists are stable.
 func orgUserLess(emailA, idA, emailB, idB string) bool {
-	if a, b := strings.ToLower(emailA), strings.ToLower(emailB); a != b {
+	if a, b := textrule.Key(emailA), textrule.Key(emailB); a != b {
 		return a < b
 	}
 	if emailA != emailB {

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -314,6 +316,54 @@ func TestEmailIsUniqueAmongAnOrganizationsUsers(t *testing.T) {
 	}
 	if err := insert(other.ID, KindManagedUser, "bot@example.com"); err != nil {
 		t.Fatalf("same email in another organization: %v", err)
+	}
+	// Emails compare by their key (NFC after Unicode full case folding), not by ASCII case alone.
+	if err := insert(org.ID, KindServiceAccount, "jos\u00e9@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	for _, twin := range []string{"JOS\u00c9@example.com", "jose\u0301@example.com", "JOSE\u0301@EXAMPLE.COM"} {
+		if err := insert(org.ID, KindManagedUser, twin); !errors.Is(err, ErrDuplicate) {
+			t.Errorf("%q after jos\u00e9@example.com: err = %v, want ErrDuplicate", twin, err)
+		}
+	}
+	err := db.Read(ctx, func(tx *Tx) error {
+		u, err := tx.GetOrgUserByEmail(org.ID, "JOSE\u0301@example.com")
+		if err == nil && u.Email != "jos\u00e9@example.com" {
+			err = fmt.Errorf("found %q", u.Email)
+		}
+		return err
+	})
+	if err != nil {
+		t.Errorf("reading by a twin of the email: %v", err)
+	}
+}
+
+func TestUsersAreUniqueByEmailKey(t *testing.T) {
+	ctx := context.Background()
+	db := openMemory(t)
+	insert := func(email string) error {
+		return db.Write(ctx, func(tx *Tx) error {
+			return tx.InsertUser(&User{ID: NewID("usr"), Email: email, CreatedAt: t0})
+		})
+	}
+	if err := insert("stra\u00dfe@example.de"); err != nil {
+		t.Fatal(err)
+	}
+	if err := insert("STRASSE@example.de"); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("STRASSE after stra\u00dfe: err = %v, want ErrDuplicate", err)
+	}
+}
+
+func TestMigrationsWithOneNumberAreRefused(t *testing.T) {
+	files := fstest.MapFS{
+		"migrations/0001_a.sql": {Data: []byte("CREATE TABLE a (x INTEGER) STRICT;")},
+		"migrations/0002_b.sql": {Data: []byte("CREATE TABLE b (x INTEGER) STRICT;")},
+		"migrations/0002_c.sql": {Data: []byte("CREATE TABLE c (x INTEGER) STRICT;")},
+	}
+	db := openMemory(t)
+	err := db.migrate(context.Background(), files)
+	if err == nil || !strings.Contains(err.Error(), "0002_b.sql and 0002_c.sql have the same number") {
+		t.Fatalf("migrating with two migrations numbered 2: %v", err)
 	}
 }
 

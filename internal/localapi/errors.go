@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
@@ -32,6 +33,8 @@ type apiError struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter is when a rate-limited client may try again (Retry-After; 0: one second).
+	RetryAfter time.Duration
 }
 
 // Error formats the error for logs.
@@ -105,7 +108,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="alien"`)
 	}
 	if ae.Code == codeRateLimited {
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(roundUp(ae.RetryAfter)/time.Second))))
 	}
 	writeJSON(w, ae.Status, errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field, RequestID: requestID(r.Context())}})
 }

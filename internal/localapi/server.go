@@ -65,6 +65,8 @@ type Config struct {
 	Mailer Mailer
 	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
 	IdentityProvider IdentityProvider
+	// Login bounds login attempts and password hashing (zero value: the defaults).
+	Login LoginConfig
 }
 
 // FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
@@ -140,6 +142,10 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// hashGate bounds the password checks and changes that run at once; loginLimits are the
+	// login rate limits (login.go).
+	hashGate    *hashGate
+	loginLimits *loginLimits
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,
@@ -151,6 +157,10 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.Login.validate(); err != nil {
+		return nil, err
+	}
+	login := cfg.Login.withDefaults()
 	if cfg.TimeTravel {
 		if _, ok := cfg.Clock.(*clock.Offset); !ok {
 			return nil, errors.New("localapi: TimeTravel needs Config.Clock to be a *clock.Offset")
@@ -169,6 +179,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		idp:    cfg.IdentityProvider,
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
+
+		hashGate:    newHashGate(login.HashConcurrency),
+		loginLimits: newLoginLimits(login),
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}

@@ -506,7 +506,7 @@ func (s *Server) resetPassword(c *call) error {
 	if err := s.syncIdentity(ctx, u.ID); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
-	if err := s.idp.SetPassword(ctx, u.ID, password); err != nil {
+	if err := s.hashGate.do(ctx, func() error { return s.idp.SetPassword(ctx, u.ID, password) }); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
 	// The password is set: spend the link even if the client has left meanwhile.
@@ -527,51 +527,4 @@ func (s *Server) resetPassword(c *call) error {
 		return err
 	}
 	return c.noContent()
-}
-
-// login checks a managed user's email and password and answers a Client-role session.
-func (s *Server) login(c *call) error {
-	var email, password, orgID string
-	var hasOrg bool
-	if e := decodeObject(c.body, strField("email", &email, true), strField("password", &password, true),
-		optStrField("organization_id", &orgID, &hasOrg)); e != nil {
-		return e
-	}
-	ctx := c.r.Context()
-	var candidates []*store.OrgUser
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		users, err := tx.ManagedUsersByEmail(email)
-		for _, u := range users {
-			if !hasOrg || u.OrganizationID == orgID {
-				candidates = append(candidates, u)
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	failed := errUnauthorized("wrong email or password")
-	switch len(candidates) {
-	case 0:
-		hashPassword(password) //nolint:errcheck // equal work whether or not the email exists
-		return failed
-	case 1:
-	default:
-		return errInvalid("organization_id", "this email is a managed user in several organizations; give organization_id")
-	}
-	u := candidates[0]
-	ok, err := s.idp.CheckPassword(ctx, u.ID, password)
-	if err != nil {
-		return c.idpUnavailable(err, "retry")
-	}
-	if !ok {
-		return failed
-	}
-	if u.LockedAt != nil {
-		return errUnauthorized("managed user %s is locked", u.ID)
-	}
-	token, _ := s.mintAccessToken(kindManagedUser, u.ID, u.OrganizationID, s.now())
-	c.w.Header().Set("Pragma", "no-cache")
-	return c.json(http.StatusOK, wireAccessToken{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(accessTokenTTL / time.Second)})
 }

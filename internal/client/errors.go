@@ -20,8 +20,13 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrPlanRequired: the feature needs another plan (403 plan_required).
 	ErrPlanRequired = errors.New("plan required")
-	// ErrConflict: the request conflicts with the object's state (409).
+	// ErrConflict: the request conflicts with the object's state (any 409, already_member and
+	// invitation_pending included).
 	ErrConflict = errors.New("conflict")
+	// ErrAlreadyMember: the email is already a member of the organization (409 already_member).
+	ErrAlreadyMember = errors.New("already a member")
+	// ErrInvitationPending: the email has a pending invitation (409 invitation_pending).
+	ErrInvitationPending = errors.New("invitation pending")
 	// ErrInvalid: bad input (400, or a ValidationError raised before any request).
 	ErrInvalid = errors.New("invalid")
 	// ErrRateLimited: too many requests (429), still so after every retry.
@@ -37,6 +42,8 @@ const (
 	CodeNotFound             = "not_found"
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeConflict             = "conflict"
+	CodeAlreadyMember        = "already_member"
+	CodeInvitationPending    = "invitation_pending"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
@@ -97,7 +104,12 @@ func (e *APIError) Is(target error) bool {
 	case ErrPlanRequired:
 		return e.Code == CodePlanRequired
 	case ErrConflict:
-		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict
+		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict || e.Code == CodeAlreadyMember ||
+			e.Code == CodeInvitationPending
+	case ErrAlreadyMember:
+		return e.Code == CodeAlreadyMember
+	case ErrInvitationPending:
+		return e.Code == CodeInvitationPending
 	case ErrInvalid:
 		return e.StatusCode == http.StatusBadRequest || e.Code == CodeInvalid
 	case ErrRateLimited:

@@ -21,6 +21,8 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
+	codeAlreadyMember    = "already_member"
+	codeInvitationPend   = "invitation_pending"
 	codeIdempotencyReuse = "idempotency_key_reused"
 	codeRateLimited      = "rate_limited"
 	codeInternal         = "internal"
@@ -68,6 +70,19 @@ func errNotFound(format string, args ...any) *apiError {
 
 func errConflict(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusConflict, Code: codeConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// errAlreadyMember refuses to invite, or to invite again, an email that is a member: a conflict
+// with a code of its own, so that clients can tell it from the others without reading the message.
+func errAlreadyMember(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeAlreadyMember, Message: fmt.Sprintf(format, args...)}
+}
+
+// errInvitationPending refuses to invite, or to invite again, an email that has (another) pending
+// invitation: a conflict with a code of its own, which alien_member decides on to adopt the
+// invitation a concurrent run has just sent.
+func errInvitationPending(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeInvitationPend, Message: fmt.Sprintf(format, args...)}
 }
 
 func errIdempotencyReused(format string, args ...any) *apiError {

@@ -77,5 +77,5 @@ func TestEmailTwinsAreOneEmail(t *testing.T) {
 	// Invitations and members follow the same rule.
 	var inv invitationT
 	e.post("/invitations", map[string]any{"email": "\u00e5sa@example.com", "role": "viewer"}).want(201, &inv)
-	e.post("/invitations", map[string]any{"email": "A\u030aSA@example.com", "role": "viewer"}).wantError(409, "conflict", "", inv.ID)
+	e.post("/invitations", map[string]any{"email": "A\u030aSA@example.com", "role": "viewer"}).wantError(409, "invitation_pending", "", inv.ID)
 }

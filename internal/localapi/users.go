@@ -165,7 +165,7 @@ func (s *Server) reactivateServiceAccount(c *call) error { return s.setServiceAc
 // setServiceAccountLock deactivates a service account (locks it and revokes all its tokens, in
 // one transaction) or reactivates it (unlocks it; its revoked tokens stay revoked).
 func (s *Server) setServiceAccountLock(c *call, lock bool) error {
-	if e := c.orgUserAction("service accounts"); e != nil {
+	if e := c.lockAction("service accounts", lock); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -194,6 +194,18 @@ func (c *call) orgUserAction(feature string) *apiError {
 		return e
 	}
 	return decodeEmpty(c.body)
+}
+
+// lockAction checks a deactivation (lock) or reactivation of a service account or managed user.
+// Deactivation needs no plan: it is how access is cut, and an organization downgraded from
+// Enterprise must still be able to cut the access of the accounts it has (a service account's
+// tokens keep authenticating until then). Everything else about these accounts, reactivation
+// included, stays Enterprise-only.
+func (c *call) lockAction(feature string, lock bool) *apiError {
+	if lock {
+		return decodeEmpty(c.body)
+	}
+	return c.orgUserAction(feature)
 }
 
 // setLock locks (lock) or unlocks u at now, unless it is so already.
@@ -376,7 +388,7 @@ func (s *Server) reactivateManagedUser(c *call) error { return s.setManagedUserL
 // identity provider in line: a locked user's login is disabled, an unlocked one's restored with
 // the existing password.
 func (s *Server) setManagedUserLock(c *call, lock bool) error {
-	if e := c.orgUserAction("managed users"); e != nil {
+	if e := c.lockAction("managed users", lock); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {

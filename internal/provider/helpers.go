@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,18 +28,72 @@ import (
 //
 // It answers nil without an error while the provider is not configured yet (Terraform validates
 // configurations before it configures providers), and nil with an error for provider data of an
-// unexpected type.
+// unexpected type. Data sources get the client itself, resources a *resourceData that holds it.
 func clientFromProviderData(providerData any, diags *diag.Diagnostics) *client.Client {
-	if providerData == nil {
+	switch d := providerData.(type) {
+	case nil:
 		return nil
+	case *client.Client:
+		if d != nil {
+			return d
+		}
+	case *resourceData:
+		if d != nil && d.client != nil {
+			return d.client
+		}
 	}
-	c, ok := providerData.(*client.Client)
-	if !ok || c == nil {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider: please report it.", providerData))
-		return nil
+	diags.AddError("Unexpected provider data",
+		fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider: please report it.", providerData))
+	return nil
+}
+
+// resourceData is what the provider hands its resources (ResourceData): the API client, and the
+// notes the resources of one plan leave for each other.
+type resourceData struct {
+	client *client.Client
+	notes  *planNotes
+}
+
+func newResourceData(c *client.Client) *resourceData {
+	return &resourceData{client: c, notes: &planNotes{reactivated: map[string]bool{}}}
+}
+
+// notesFromProviderData answers the plan notes of a resource's provider data (nil before the
+// provider is configured, or for provider data of another type, which clientFromProviderData
+// reports).
+func notesFromProviderData(providerData any) *planNotes {
+	if d, ok := providerData.(*resourceData); ok && d != nil {
+		return d.notes
 	}
-	return c
+	return nil
+}
+
+// planNotes are what one resource's plan tells another's within a run of the provider.
+// Terraform plans a resource only after the resources it refers to, so a token's plan sees what
+// the plan of its service account noted.
+type planNotes struct {
+	mu          sync.Mutex
+	reactivated map[string]bool // service accounts whose plan reactivates them, by id
+}
+
+// noteReactivated records that this run's plan reactivates service account id.
+func (n *planNotes) noteReactivated(id string) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.reactivated[id] = true
+}
+
+// reactivates tells whether this run's plan reactivates service account id.
+func (n *planNotes) reactivates(id string) bool {
+	if n == nil {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.reactivated[id]
 }
 
 // apiErrorDiagnostic turns a failed API call into a diagnostic. action is what the provider was

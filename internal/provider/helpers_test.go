@@ -35,6 +35,9 @@ func TestClientFromProviderData(t *testing.T) {
 	if got := clientFromProviderData(c, &diags); got != c || diags.HasError() {
 		t.Errorf("client provider data: got %v, %v; want the client", got, diags)
 	}
+	if got := clientFromProviderData(newResourceData(c), &diags); got != c || diags.HasError() {
+		t.Errorf("resource data: got %v, %v; want its client", got, diags)
+	}
 
 	if got := clientFromProviderData("oops", &diags); got != nil || !diags.HasError() {
 		t.Fatalf("string provider data: got %v, %v; want nil and an error", got, diags)

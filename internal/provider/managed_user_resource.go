@@ -238,6 +238,9 @@ func (r *managedUserResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if orgUserKeptAfterDowngrade(&resp.Diagnostics, orgUserKindManagedUser, state.ID.ValueString(), err) {
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading", "managed user", state.ID.ValueString(), err)
 		return

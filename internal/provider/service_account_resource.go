@@ -24,6 +24,7 @@ var (
 	_ resource.Resource                = &serviceAccountResource{}
 	_ resource.ResourceWithConfigure   = &serviceAccountResource{}
 	_ resource.ResourceWithImportState = &serviceAccountResource{}
+	_ resource.ResourceWithModifyPlan  = &serviceAccountResource{}
 )
 
 // NewServiceAccountResource returns the alien_service_account resource.
@@ -35,6 +36,7 @@ func NewServiceAccountResource() resource.Resource {
 // authenticates with API tokens (Enterprise plan). Destroy deactivates it; the API keeps it.
 type serviceAccountResource struct {
 	client *client.Client
+	notes  *planNotes
 }
 
 // serviceAccountResourceModel maps the resource's schema.
@@ -140,9 +142,30 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-// Configure stores the API client.
+// Configure stores the API client and the plan notes.
 func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+	r.notes = notesFromProviderData(req.ProviderData)
+}
+
+// ModifyPlan notes a reactivation (active: false -> true) for the plans of the service account's
+// tokens: a token planned for a locked service account fails at plan time, unless this run
+// reactivates the account first.
+func (r *serviceAccountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var id types.String
+	var prior, active types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("active"), &prior)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("active"), &active)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !prior.ValueBool() && active.ValueBool() && !id.IsUnknown() && !id.IsNull() {
+		r.notes.noteReactivated(id.ValueString())
+	}
 }
 
 // Create creates the service account, then deactivates it when the configuration says
@@ -189,6 +212,9 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 	sa, err := r.client.ServiceAccounts.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		resp.State.RemoveResource(ctx)
+		return
+	}
+	if orgUserKeptAfterDowngrade(&resp.Diagnostics, orgUserKindServiceAccount, state.ID.ValueString(), err) {
 		return
 	}
 	if err != nil {
@@ -273,6 +299,22 @@ const (
 	orgUserKindServiceAccount = "service account"
 	orgUserKindManagedUser    = "managed user"
 )
+
+// orgUserKeptAfterDowngrade handles a read the API refused because the organization is no longer
+// on the Enterprise plan (403 plan_required): the state keeps what was last read, with a warning,
+// so that the account can still be deactivated, which the API allows on every plan (it is how
+// access is cut). It answers whether err was that refusal.
+func orgUserKeptAfterDowngrade(diags *diag.Diagnostics, kind, id string, err error) bool {
+	var apiErr *client.APIError
+	if !errors.Is(err, client.ErrPlanRequired) || !errors.As(err, &apiErr) {
+		return false
+	}
+	diags.AddWarning(fmt.Sprintf("Cannot read %s %s on this plan", kind, id),
+		fmt.Sprintf("The API refuses to read the %s: %s. The state keeps what was last read.\n\n"+
+			"Deactivating the %s (active = false, or destroying the resource) still works on every plan: "+
+			"it is how its access is cut. Anything else needs the Enterprise plan again.", kind, apiErr.Message, kind))
+	return true
+}
 
 // orgUserStatusFromActive plans status from active, so that a plan shows the status to come.
 func orgUserStatusFromActive() planmodifier.String { return statusFromActiveModifier{} }

@@ -27,7 +27,11 @@ func (p *countingIDP) CheckPassword(ctx context.Context, id, password string) (b
 	p.checks.Add(1)
 	n := p.inside.Add(1)
 	defer p.inside.Add(-1)
-	for m := p.most.Load(); n > m && !p.most.CompareAndSwap(m, n); m = p.most.Load() {
+	for {
+		m := p.most.Load()
+		if n <= m || p.most.CompareAndSwap(m, n) {
+			break
+		}
 	}
 	if p.hold != nil {
 		<-p.hold

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -119,7 +120,8 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 				return fmt.Errorf("migrations = %+v, files %v", migs, names)
 			}
 			for i, m := range migs {
-				if m.Version != i+1 || path.Base(names[i]) != m.Name {
+				// Numbers need not be contiguous (branches reserve theirs), only in file order.
+				if !strings.HasPrefix(m.Name, fmt.Sprintf("%04d_", m.Version)) || path.Base(names[i]) != m.Name {
 					return fmt.Errorf("migration %d = %+v, file %s", i, m, names[i])
 				}
 			}
@@ -451,5 +453,40 @@ func TestWritesReferringToMissingRowsAreErrGone(t *testing.T) {
 	})
 	if !errors.Is(err, ErrGone) {
 		t.Fatalf("err = %v, want ErrGone", err)
+	}
+}
+
+// TestMigratingTwinEmailsFailsNamingTheIndex: a database made before emails compared by their key
+// that holds two accounts whose emails are one address under it cannot take the unique index; the
+// migration fails, naming it, and changes nothing.
+func TestMigratingTwinEmailsFailsNamingTheIndex(t *testing.T) {
+	ctx := context.Background()
+	before := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_list_indexes.sql"} {
+		data, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before["migrations/"+name] = &fstest.MapFile{Data: data}
+	}
+	drv, err := newDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := sql.OpenDB(connector{drv: drv, dsn: "file:" + filepath.Join(t.TempDir(), "old.db") + "?_foreign_keys=1&_txlock=immediate"})
+	writer.SetMaxOpenConns(1)
+	t.Cleanup(func() { writer.Close() })
+	db := &DB{writer: writer}
+	if err := db.migrate(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"jos\u00e9@example.com", "JOS\u00c9@example.com"} {
+		if _, err := writer.ExecContext(ctx, `INSERT INTO users (id, email, created_at) VALUES (?, ?, 0)`, NewID("usr"), email); err != nil {
+			t.Fatalf("inserting %s under the old rule: %v", email, err)
+		}
+	}
+	err = db.migrate(ctx, migrationFiles)
+	if err == nil || !strings.Contains(err.Error(), "users_by_email_key") {
+		t.Fatalf("migrating twins: %v, want a failure naming users_by_email_key", err)
 	}
 }

@@ -21,6 +21,7 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
+	codeLastOwner        = "last_owner"
 	codeAlreadyMember    = "already_member"
 	codeInvitationPend   = "invitation_pending"
 	codeIdempotencyReuse = "idempotency_key_reused"
@@ -70,6 +71,12 @@ func errNotFound(format string, args ...any) *apiError {
 
 func errConflict(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusConflict, Code: codeConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// errLastOwner refuses a change that would leave the organization without an owner: a conflict
+// with a code of its own, so that clients can tell it from the others without reading the message.
+func errLastOwner(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeLastOwner, Message: fmt.Sprintf(format, args...)}
 }
 
 // errAlreadyMember refuses to invite, or to invite again, an email that is a member: a conflict

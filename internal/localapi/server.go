@@ -65,6 +65,10 @@ type Config struct {
 	Mailer Mailer
 	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
 	IdentityProvider IdentityProvider
+	// PasswordHashIterations is the PBKDF2-SHA256 work factor of the password hashes the embedded
+	// identity provider makes (0: DefaultPasswordHashIterations). Tests lower it: they need the
+	// scheme, not the cost.
+	PasswordHashIterations int
 	// Login bounds login attempts and password hashing (zero value: the defaults).
 	Login LoginConfig
 
@@ -147,6 +151,8 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// passwordHashIterations is Config.PasswordHashIterations, or its default.
+	passwordHashIterations int
 	// hashGate bounds the password checks and changes that run at once; loginLimits are the
 	// login rate limits (login.go).
 	hashGate    *hashGate
@@ -161,6 +167,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
+	}
+	if cfg.PasswordHashIterations < 0 {
+		return nil, errors.New("localapi: Config.PasswordHashIterations is negative")
 	}
 	if err := cfg.Login.validate(); err != nil {
 		return nil, err
@@ -185,8 +194,12 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
 
-		hashGate:    newHashGate(login.HashConcurrency),
-		loginLimits: newLoginLimits(login),
+		passwordHashIterations: cfg.PasswordHashIterations,
+		hashGate:               newHashGate(login.HashConcurrency),
+		loginLimits:            newLoginLimits(login),
+	}
+	if s.passwordHashIterations == 0 {
+		s.passwordHashIterations = DefaultPasswordHashIterations
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -198,7 +211,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIDP{db: db, clock: s.clock}
+		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: s.passwordHashIterations}
 	}
 	if err := s.init(ctx); err != nil {
 		db.Close()

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // The read cache (Config.ReadCache). A Terraform refresh reads every resource by id; with a
@@ -96,7 +97,7 @@ func (s *snapshot) lookupID(id string) (any, bool) {
 func (s *snapshot) lookupEmail(email string) (any, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	v, ok := s.byEmail[strings.ToLower(email)]
+	v, ok := s.byEmail[textrule.Key(email)]
 	return v, ok
 }
 
@@ -262,7 +263,7 @@ type indexed[T any] struct {
 func (ix indexed[T]) upsert(v *T) change {
 	ch := change{id: ix.idOf(v), value: clone(v)}
 	if ix.emailOf != nil {
-		ch.email = strings.ToLower(ix.emailOf(v))
+		ch.email = textrule.Key(ix.emailOf(v))
 	}
 	return ch
 }
@@ -312,7 +313,7 @@ func snapshotOf[T any](ctx context.Context, c *core, ix indexed[T]) (*snapshot, 
 			id := ix.idOf(v)
 			s.byID[id] = v
 			if ix.emailOf != nil {
-				e := strings.ToLower(ix.emailOf(v))
+				e := textrule.Key(ix.emailOf(v))
 				s.byEmail[e] = v
 				s.emailByID[id] = e
 			}

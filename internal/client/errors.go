@@ -20,11 +20,16 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrPlanRequired: the feature needs another plan (403 plan_required).
 	ErrPlanRequired = errors.New("plan required")
-	// ErrConflict: the request conflicts with the object's state (any 409, last_owner included).
+	// ErrConflict: the request conflicts with the object's state (any 409: last_owner,
+	// already_member and invitation_pending included).
 	ErrConflict = errors.New("conflict")
 	// ErrLastOwner: the change would demote or remove the organization's last owner (409
 	// last_owner).
 	ErrLastOwner = errors.New("last owner")
+	// ErrAlreadyMember: the email is already a member of the organization (409 already_member).
+	ErrAlreadyMember = errors.New("already a member")
+	// ErrInvitationPending: the email has a pending invitation (409 invitation_pending).
+	ErrInvitationPending = errors.New("invitation pending")
 	// ErrInvalid: bad input (400, or a ValidationError raised before any request).
 	ErrInvalid = errors.New("invalid")
 	// ErrRateLimited: too many requests (429), still so after every retry.
@@ -41,6 +46,8 @@ const (
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeConflict             = "conflict"
 	CodeLastOwner            = "last_owner"
+	CodeAlreadyMember        = "already_member"
+	CodeInvitationPending    = "invitation_pending"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
@@ -101,9 +108,14 @@ func (e *APIError) Is(target error) bool {
 	case ErrPlanRequired:
 		return e.Code == CodePlanRequired
 	case ErrConflict:
-		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict || e.Code == CodeLastOwner
+		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict || e.Code == CodeLastOwner ||
+			e.Code == CodeAlreadyMember || e.Code == CodeInvitationPending
 	case ErrLastOwner:
 		return e.Code == CodeLastOwner
+	case ErrAlreadyMember:
+		return e.Code == CodeAlreadyMember
+	case ErrInvitationPending:
+		return e.Code == CodeInvitationPending
 	case ErrInvalid:
 		return e.StatusCode == http.StatusBadRequest || e.Code == CodeInvalid
 	case ErrRateLimited:

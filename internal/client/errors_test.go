@@ -22,7 +22,8 @@ func TestAPIErrorFormat(t *testing.T) {
 }
 
 func TestAPIErrorIs(t *testing.T) {
-	sentinels := []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrPlanRequired, ErrConflict, ErrLastOwner, ErrInvalid, ErrRateLimited}
+	sentinels := []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrPlanRequired, ErrConflict, ErrLastOwner,
+		ErrAlreadyMember, ErrInvitationPending, ErrInvalid, ErrRateLimited}
 	tests := []struct {
 		status int
 		code   string
@@ -34,6 +35,8 @@ func TestAPIErrorIs(t *testing.T) {
 		{403, CodePlanRequired, []error{ErrForbidden, ErrPlanRequired}},
 		{409, CodeConflict, []error{ErrConflict}},
 		{409, CodeLastOwner, []error{ErrConflict, ErrLastOwner}},
+		{409, CodeAlreadyMember, []error{ErrConflict, ErrAlreadyMember}},
+		{409, CodeInvitationPending, []error{ErrConflict, ErrInvitationPending}},
 		{400, CodeInvalid, []error{ErrInvalid}},
 		{429, CodeRateLimited, []error{ErrRateLimited}},
 		{422, CodeIdempotencyKeyReused, nil},

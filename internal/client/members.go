@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var _ MembersService = (*members)(nil)
@@ -76,7 +77,7 @@ func (s *members) ReadByEmail(ctx context.Context, email string) (*Member, error
 			return nil, err
 		}
 		for _, m := range found {
-			if strings.EqualFold(m.Email, email) {
+			if textrule.SameEmail(m.Email, email) {
 				return m, nil
 			}
 		}

@@ -9,13 +9,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/mail"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // maxBodyBytes bounds request bodies.
@@ -164,63 +163,33 @@ func jsonErrorText(err error) string {
 	return err.Error()
 }
 
-// validateText checks a free-text value: at most limit characters, no control characters.
-func validateText(field, v string, limit int) *apiError {
-	if n := utf8.RuneCountInString(v); n > limit {
-		return errInvalid(field, "must be at most %d characters (got %d)", limit, n)
-	}
-	for _, r := range v {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return errInvalid(field, "must not contain control characters")
-		}
-	}
-	return nil
+// The rules of names, free text and emails are internal/textrule's, which the provider's
+// plan-time validators call too. Each check replaces the value with the form it is stored in
+// (Unicode NFC), which is what the handlers store and answer.
+
+// validateText checks free text (a description) of at most limit characters.
+func validateText(field string, v *string, limit int) *apiError {
+	return storedForm(field, v, func(v string) (string, error) { return textrule.Text(v, limit) })
 }
 
-// validateName checks a name: not blank, at most limit characters, on one line.
-func validateName(field, v string, limit int) *apiError {
-	if strings.TrimSpace(v) == "" {
-		return errInvalid(field, "must not be empty")
-	}
-	if strings.ContainsAny(v, "\n\r\t") {
-		return errInvalid(field, "must be on one line")
-	}
-	return validateText(field, v, limit)
+// validateName checks a name of at most limit characters.
+func validateName(field string, v *string, limit int) *apiError {
+	return storedForm(field, v, func(v string) (string, error) { return textrule.Name(v, limit) })
 }
 
-// validateEmail checks an email address: a bare addr-spec (no display name), at most 254
-// characters, a local part of at most 64, and a domain of dot-separated labels.
-func validateEmail(field, v string) *apiError {
-	if v == "" {
-		return errInvalid(field, "must not be empty")
+// validateEmail checks an email address.
+func validateEmail(field string, v *string) *apiError {
+	return storedForm(field, v, textrule.Email)
+}
+
+// storedForm checks *v with check: it replaces *v with the form to store, or answers a 400 that
+// names field and says what is wrong.
+func storedForm(field string, v *string, check func(string) (string, error)) *apiError {
+	stored, err := check(*v)
+	if err != nil {
+		return errInvalid(field, "%s", err.Error())
 	}
-	if len(v) > 254 {
-		return errInvalid(field, "must be at most 254 characters")
-	}
-	bad := errInvalid(field, "%q is not a valid email address", v)
-	addr, err := mail.ParseAddress(v)
-	if err != nil || addr.Name != "" || addr.Address != v {
-		return bad
-	}
-	local, domain, ok := strings.Cut(v, "@")
-	if !ok || local == "" || len(local) > 64 || strings.ContainsAny(local, " \"\\") {
-		return bad
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return bad
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return bad
-		}
-		for _, c := range l {
-			ok := c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > unicode.MaxASCII && unicode.IsLetter(c)
-			if !ok {
-				return bad
-			}
-		}
-	}
+	*v = stored
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
@@ -21,6 +22,8 @@ const (
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
 	codeLastOwner        = "last_owner"
+	codeAlreadyMember    = "already_member"
+	codeInvitationPend   = "invitation_pending"
 	codeIdempotencyReuse = "idempotency_key_reused"
 	codeRateLimited      = "rate_limited"
 	codeInternal         = "internal"
@@ -33,6 +36,8 @@ type apiError struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter is when a rate-limited client may try again (Retry-After; 0: one second).
+	RetryAfter time.Duration
 }
 
 // Error formats the error for logs.
@@ -74,6 +79,19 @@ func errLastOwner(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusConflict, Code: codeLastOwner, Message: fmt.Sprintf(format, args...)}
 }
 
+// errAlreadyMember refuses to invite, or to invite again, an email that is a member: a conflict
+// with a code of its own, so that clients can tell it from the others without reading the message.
+func errAlreadyMember(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeAlreadyMember, Message: fmt.Sprintf(format, args...)}
+}
+
+// errInvitationPending refuses to invite, or to invite again, an email that has (another) pending
+// invitation: a conflict with a code of its own, which alien_member decides on to adopt the
+// invitation a concurrent run has just sent.
+func errInvitationPending(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeInvitationPend, Message: fmt.Sprintf(format, args...)}
+}
+
 func errIdempotencyReused(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusUnprocessableEntity, Code: codeIdempotencyReuse, Message: fmt.Sprintf(format, args...)}
 }
@@ -112,7 +130,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="alien"`)
 	}
 	if ae.Code == codeRateLimited {
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(roundUp(ae.RetryAfter)/time.Second))))
 	}
 	writeJSON(w, ae.Status, errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Field: ae.Field, RequestID: requestID(r.Context())}})
 }

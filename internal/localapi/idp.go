@@ -27,7 +27,10 @@ type IdentityProvider interface {
 	UnlockUser(ctx context.Context, id string) error
 	// SetPassword sets the account's password.
 	SetPassword(ctx context.Context, id, password string) error
-	// CheckPassword reports whether password is the account's and the account may log in.
+	// CheckPassword reports whether password is the account's and the account may log in. An
+	// account that does not exist answers false after the same work as one that does: logins of
+	// unknown emails check their password against an account that cannot exist, and must cost
+	// what other failing logins cost.
 	CheckPassword(ctx context.Context, id, password string) (bool, error)
 	// DeleteUser deletes the account; a missing account is not an error.
 	DeleteUser(ctx context.Context, id string) error
@@ -108,13 +111,10 @@ func (p *embeddedIDP) CheckPassword(ctx context.Context, id, password string) (b
 		acct, err = tx.GetIDPAccount(id)
 		return err
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if acct.PasswordHash == nil {
+	if acct == nil || acct.PasswordHash == nil {
 		hashPassword(password, p.iterations) //nolint:errcheck // the same work as a real check
 		return false, nil
 	}

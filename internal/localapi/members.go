@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // invitationTTL is how long an invitation (and its link) stays valid after it is sent.
@@ -169,12 +170,36 @@ func newLinkToken() (string, []byte) {
 	return t, sha([]byte(t))
 }
 
+// notInvitedYet checks that email may be invited (or, when sending is not "", that invitation
+// sending may be sent again): the email has no membership (409 already_member) and no pending
+// invitation other than sending (409 invitation_pending), each naming the object in the way.
+func notInvitedYet(tx *store.Tx, orgID, email, sending string, now time.Time) error {
+	if m, err := tx.GetMemberByEmail(orgID, email); err == nil {
+		if sending != "" {
+			return errAlreadyMember("%s is already a member of the organization (%s); invitation %s cannot be sent again", m.Email, m.ID, sending)
+		}
+		return errAlreadyMember("%s is already a member of the organization (%s)", m.Email, m.ID)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	i, err := tx.PendingInvitationByEmail(orgID, email, now)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && i.ID == sending:
+		return nil
+	case err != nil:
+		return err
+	case sending != "":
+		return errInvitationPending("%s has a newer pending invitation (%s); invitation %s cannot be sent again: send that one again, or revoke it first", i.Email, i.ID, sending)
+	}
+	return errInvitationPending("%s already has a pending invitation (%s); resend or revoke it", i.Email, i.ID)
+}
+
 func (s *Server) createInvitation(c *call) error {
 	var email, role string
 	if e := decodeObject(c.body, strField("email", &email, true), strField("role", &role, true)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
 	if e := validateEnum("role", role, roles...); e != nil {
@@ -183,14 +208,7 @@ func (s *Server) createInvitation(c *call) error {
 	return c.write(func(tx *store.Tx) (*outcome, error) {
 		now := s.now()
 		orgID := c.p.org.ID
-		if m, err := tx.GetMemberByEmail(orgID, email); err == nil {
-			return nil, errConflict("%s is already a member of the organization (%s)", m.Email, m.ID)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		if i, err := tx.PendingInvitationByEmail(orgID, email, now); err == nil {
-			return nil, errConflict("%s already has a pending invitation (%s); resend or revoke it", i.Email, i.ID)
-		} else if !errors.Is(err, store.ErrNotFound) {
+		if err := notInvitedYet(tx, orgID, email, "", now); err != nil {
 			return nil, err
 		}
 		token, hash := newLinkToken()
@@ -282,6 +300,9 @@ func (s *Server) resendInvitation(c *call) error {
 		if st := inv.Status(now); st != store.InvitationPending && st != store.InvitationExpired {
 			return nil, errConflict("invitation %s is %s; only a pending or expired invitation can be sent again", inv.ID, st)
 		}
+		if err := notInvitedYet(tx, inv.OrganizationID, inv.Email, inv.ID, now); err != nil {
+			return nil, err
+		}
 		token, hash := newLinkToken()
 		inv.LinkHash, inv.SentAt, inv.ExpiresAt = hash, now, now.Add(invitationTTL)
 		if err := tx.ResendInvitation(inv.ID, hash, inv.SentAt, inv.ExpiresAt); err != nil {
@@ -346,7 +367,7 @@ func (s *Server) acceptInvitation(c *call) error {
 		return errInvalid("token", "must not be empty")
 	}
 	if hasName && name != "" {
-		if e := validateName("name", name, 100); e != nil {
+		if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}
@@ -371,7 +392,7 @@ func (s *Server) acceptInvitation(c *call) error {
 		switch {
 		case err == nil:
 			if m, err := tx.GetMemberByUser(org.ID, user.ID); err == nil {
-				return errConflict("%s is already a member of the organization (%s)", user.Email, m.ID)
+				return errAlreadyMember("%s is already a member of the organization (%s)", user.Email, m.ID)
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}

@@ -175,11 +175,11 @@ func TestInvitationLifecycle(t *testing.T) {
 	firstLink := e.lastLinkToken("jane@example.com", "invitation")
 
 	// A pending invitation blocks a second one, naming it.
-	e.post("/invitations", map[string]any{"email": "Jane@Example.com", "role": "viewer"}).wantError(409, "conflict", "", inv.ID)
+	e.post("/invitations", map[string]any{"email": "Jane@Example.com", "role": "viewer"}).wantError(409, "invitation_pending", "", inv.ID)
 	// A member's email too, naming the member.
 	var members pageT[memberT]
 	e.get("/members").want(200, &members)
-	e.post("/invitations", map[string]any{"email": "owner@example.com", "role": "viewer"}).wantError(409, "conflict", "", members.Data[0].ID)
+	e.post("/invitations", map[string]any{"email": "owner@example.com", "role": "viewer"}).wantError(409, "already_member", "", members.Data[0].ID)
 
 	// Role change while pending; the list shows it.
 	e.patch("/invitations/"+inv.ID, map[string]any{"role": "viewer"}).want(200, &inv)
@@ -243,7 +243,7 @@ func TestInvitationLifecycle(t *testing.T) {
 	e.patch("/invitations/"+inv.ID, map[string]any{"role": "viewer"}).wantError(409, "conflict", "", "accepted")
 	e.post("/invitations/"+inv.ID+"/resend", nil).wantError(409, "conflict", "")
 	e.del("/invitations/"+inv.ID).wantError(409, "conflict", "", acc.Member.ID)
-	e.post("/invitations", map[string]any{"email": "jane@example.com", "role": "viewer"}).wantError(409, "conflict", "", acc.Member.ID)
+	e.post("/invitations", map[string]any{"email": "jane@example.com", "role": "viewer"}).wantError(409, "already_member", "", acc.Member.ID)
 
 	// The same person joins a second organization with the same account.
 	var other orgCreatedT

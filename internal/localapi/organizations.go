@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 func (s *Server) getIdentity(c *call) error {
@@ -114,7 +115,7 @@ func (s *Server) createOrganization(c *call) error {
 	if e := decodeObject(c.body, strField("name", &name, true)); e != nil {
 		return e
 	}
-	if e := validateName("name", name, 100); e != nil {
+	if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	if c.p.userID == nil {
@@ -155,7 +156,7 @@ func (s *Server) updateOrganization(c *call) error {
 	if e := decodeObject(c.body, strField("name", &name, true)); e != nil {
 		return e
 	}
-	if e := validateName("name", name, 100); e != nil {
+	if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	org, err := inWrite(c, func(tx *store.Tx) (*store.Organization, error) {

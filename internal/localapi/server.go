@@ -37,6 +37,7 @@ import (
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // Config configures a Server.
@@ -68,6 +69,8 @@ type Config struct {
 	// identity provider makes (0: DefaultPasswordHashIterations). Tests lower it: they need the
 	// scheme, not the cost.
 	PasswordHashIterations int
+	// Login bounds login attempts and password hashing (zero value: the defaults).
+	Login LoginConfig
 
 	// Console, when set, builds the handler served under /console/ (alien-local's browser
 	// console, package console: console.Mount) over the API's own handler, given the rule by
@@ -150,6 +153,10 @@ type Server struct {
 	resetMu sync.Mutex
 	// passwordHashIterations is Config.PasswordHashIterations, or its default.
 	passwordHashIterations int
+	// hashGate bounds the password checks and changes that run at once; loginLimits are the
+	// login rate limits (login.go).
+	hashGate    *hashGate
+	loginLimits *loginLimits
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,
@@ -164,6 +171,10 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.PasswordHashIterations < 0 {
 		return nil, errors.New("localapi: Config.PasswordHashIterations is negative")
 	}
+	if err := cfg.Login.validate(); err != nil {
+		return nil, err
+	}
+	login := cfg.Login.withDefaults()
 	if cfg.TimeTravel {
 		if _, ok := cfg.Clock.(*clock.Offset); !ok {
 			return nil, errors.New("localapi: TimeTravel needs Config.Clock to be a *clock.Offset")
@@ -184,6 +195,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		faults: newFaults(cfg.Faults),
 
 		passwordHashIterations: cfg.PasswordHashIterations,
+		hashGate:               newHashGate(login.HashConcurrency),
+		loginLimits:            newLoginLimits(login),
 	}
 	if s.passwordHashIterations == 0 {
 		s.passwordHashIterations = DefaultPasswordHashIterations
@@ -330,11 +343,14 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 	if bc.OwnerName == "" {
 		bc.OwnerName = "Local Owner"
 	}
-	if e := validateName("organization_name", bc.OrganizationName, 100); e != nil {
+	if e := validateName("organization_name", &bc.OrganizationName, textrule.NameMaxLength); e != nil {
 		return nil, fmt.Errorf("organization name: %s", e.Message)
 	}
-	if e := validateEmail("owner_email", bc.OwnerEmail); e != nil {
+	if e := validateEmail("owner_email", &bc.OwnerEmail); e != nil {
 		return nil, fmt.Errorf("owner email: %s", e.Message)
+	}
+	if e := validateName("owner_name", &bc.OwnerName, textrule.NameMaxLength); e != nil {
+		return nil, fmt.Errorf("owner name: %s", e.Message)
 	}
 	now := s.now()
 	user, err := tx.GetUserByEmail(bc.OwnerEmail)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -68,7 +69,7 @@ func (s *Server) createAPIToken(c *call) error {
 	); e != nil {
 		return e
 	}
-	if e := validateName("name", name, 100); e != nil {
+	if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	if e := validateEnum("expires_in", expiresIn, expiries...); e != nil {
@@ -183,7 +184,7 @@ func (s *Server) createOAuthClient(c *call) error {
 	if e := decodeObject(c.body, strField("name", &name, true)); e != nil {
 		return e
 	}
-	if e := validateName("name", name, 100); e != nil {
+	if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -223,7 +224,7 @@ func (s *Server) updateOAuthClient(c *call) error {
 		return errInvalid("body", "give at least one of name, enabled")
 	}
 	if hasName {
-		if e := validateName("name", name, 100); e != nil {
+		if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}
@@ -374,7 +375,7 @@ func (s *Server) createDataset(c *call) error {
 	if e := decodeObject(c.body, strField("name", &name, true)); e != nil {
 		return e
 	}
-	if e := validateName("name", name, 100); e != nil {
+	if e := validateName("name", &name, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {

@@ -23,7 +23,7 @@ func TestAPITokens(t *testing.T) {
 		{map[string]any{"name": "k", "expires_in": "never", "service_account_id": sa.ID}, "scope", "required"},
 		{map[string]any{"name": "k", "expires_in": "never", "service_account_id": sa.ID, "scope": "admin"}, "scope", "api-key"},
 		{map[string]any{"name": "k", "expires_in": "2w"}, "expires_in", "30d"},
-		{map[string]any{"name": "", "expires_in": "never"}, "name", "empty"},
+		{map[string]any{"name": "", "expires_in": "never"}, "name", "blank"},
 		{map[string]any{"name": strings.Repeat("n", 101), "expires_in": "never"}, "name", "100"},
 		{map[string]any{"expires_in": "never"}, "name", "required"},
 		{map[string]any{"name": "k"}, "expires_in", "required"},

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // resetTTL is how long a password-reset link stays valid.
@@ -116,10 +117,10 @@ func (s *Server) createServiceAccount(c *call) error {
 	if e := decodeObject(c.body, strField("email", &email, true), optStrField("description", &description, &hasDescription)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
-	if e := validateText("description", description, 500); e != nil {
+	if e := validateText("description", &description, textrule.DescriptionMaxLength); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -140,7 +141,7 @@ func (s *Server) updateServiceAccount(c *call) error {
 	if e := decodeObject(c.body, strField("description", &description, true)); e != nil {
 		return e
 	}
-	if e := validateText("description", description, 500); e != nil {
+	if e := validateText("description", &description, textrule.DescriptionMaxLength); e != nil {
 		return e
 	}
 	u, err := inWrite(c, func(tx *store.Tx) (*store.OrgUser, error) {
@@ -164,7 +165,7 @@ func (s *Server) reactivateServiceAccount(c *call) error { return s.setServiceAc
 // setServiceAccountLock deactivates a service account (locks it and revokes all its tokens, in
 // one transaction) or reactivates it (unlocks it; its revoked tokens stay revoked).
 func (s *Server) setServiceAccountLock(c *call, lock bool) error {
-	if e := c.orgUserAction("service accounts"); e != nil {
+	if e := c.lockAction("service accounts", lock); e != nil {
 		return e
 	}
 	return c.write(func(tx *store.Tx) (*outcome, error) {
@@ -193,6 +194,18 @@ func (c *call) orgUserAction(feature string) *apiError {
 		return e
 	}
 	return decodeEmpty(c.body)
+}
+
+// lockAction checks a deactivation (lock) or reactivation of a service account or managed user.
+// Deactivation needs no plan: it is how access is cut, and an organization downgraded from
+// Enterprise must still be able to cut the access of the accounts it has (a service account's
+// tokens keep authenticating until then). Everything else about these accounts, reactivation
+// included, stays Enterprise-only.
+func (c *call) lockAction(feature string, lock bool) *apiError {
+	if lock {
+		return decodeEmpty(c.body)
+	}
+	return c.orgUserAction(feature)
 }
 
 // setLock locks (lock) or unlocks u at now, unless it is so already.
@@ -298,13 +311,13 @@ func (s *Server) createManagedUser(c *call) error {
 	if e := decodeObject(c.body, strField("email", &email, true), strField("first_name", &first, true), strField("last_name", &last, true)); e != nil {
 		return e
 	}
-	if e := validateEmail("email", email); e != nil {
+	if e := validateEmail("email", &email); e != nil {
 		return e
 	}
-	if e := validateName("first_name", first, 100); e != nil {
+	if e := validateName("first_name", &first, textrule.NameMaxLength); e != nil {
 		return e
 	}
-	if e := validateName("last_name", last, 100); e != nil {
+	if e := validateName("last_name", &last, textrule.NameMaxLength); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {
@@ -339,12 +352,12 @@ func (s *Server) updateManagedUser(c *call) error {
 		return errInvalid("body", "give at least one of first_name, last_name")
 	}
 	if hasFirst {
-		if e := validateName("first_name", first, 100); e != nil {
+		if e := validateName("first_name", &first, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}
 	if hasLast {
-		if e := validateName("last_name", last, 100); e != nil {
+		if e := validateName("last_name", &last, textrule.NameMaxLength); e != nil {
 			return e
 		}
 	}
@@ -375,7 +388,7 @@ func (s *Server) reactivateManagedUser(c *call) error { return s.setManagedUserL
 // identity provider in line: a locked user's login is disabled, an unlocked one's restored with
 // the existing password.
 func (s *Server) setManagedUserLock(c *call, lock bool) error {
-	if e := c.orgUserAction("managed users"); e != nil {
+	if e := c.lockAction("managed users", lock); e != nil {
 		return e
 	}
 	return c.writeSync(func(tx *store.Tx) (*outcome, error) {
@@ -505,7 +518,7 @@ func (s *Server) resetPassword(c *call) error {
 	if err := s.syncIdentity(ctx, u.ID); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
-	if err := s.idp.SetPassword(ctx, u.ID, password); err != nil {
+	if err := s.hashGate.do(ctx, func() error { return s.idp.SetPassword(ctx, u.ID, password) }); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
 	// The password is set: spend the link even if the client has left meanwhile.
@@ -526,51 +539,4 @@ func (s *Server) resetPassword(c *call) error {
 		return err
 	}
 	return c.noContent()
-}
-
-// login checks a managed user's email and password and answers a Client-role session.
-func (s *Server) login(c *call) error {
-	var email, password, orgID string
-	var hasOrg bool
-	if e := decodeObject(c.body, strField("email", &email, true), strField("password", &password, true),
-		optStrField("organization_id", &orgID, &hasOrg)); e != nil {
-		return e
-	}
-	ctx := c.r.Context()
-	var candidates []*store.OrgUser
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		users, err := tx.ManagedUsersByEmail(email)
-		for _, u := range users {
-			if !hasOrg || u.OrganizationID == orgID {
-				candidates = append(candidates, u)
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	failed := errUnauthorized("wrong email or password")
-	switch len(candidates) {
-	case 0:
-		hashPassword(password, s.passwordHashIterations) //nolint:errcheck // equal work whether or not the email exists
-		return failed
-	case 1:
-	default:
-		return errInvalid("organization_id", "this email is a managed user in several organizations; give organization_id")
-	}
-	u := candidates[0]
-	ok, err := s.idp.CheckPassword(ctx, u.ID, password)
-	if err != nil {
-		return c.idpUnavailable(err, "retry")
-	}
-	if !ok {
-		return failed
-	}
-	if u.LockedAt != nil {
-		return errUnauthorized("managed user %s is locked", u.ID)
-	}
-	token, _ := s.mintAccessToken(kindManagedUser, u.ID, u.OrganizationID, s.now())
-	c.w.Header().Set("Pragma", "no-cache")
-	return c.json(http.StatusOK, wireAccessToken{AccessToken: token, TokenType: "Bearer", ExpiresIn: int(accessTokenTTL / time.Second)})
 }

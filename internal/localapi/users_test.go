@@ -85,7 +85,7 @@ func TestEnterpriseOnlyFeaturesNameThePlan(t *testing.T) {
 	e.setPlan(e.orgID, "team")
 	for _, c := range []struct{ method, path string }{
 		{"GET", "/service-accounts"}, {"POST", "/service-accounts"}, {"GET", "/service-accounts/" + sa.ID},
-		{"POST", "/service-accounts/" + sa.ID + "/deactivate"}, {"GET", "/managed-users"}, {"POST", "/managed-users"},
+		{"POST", "/service-accounts/" + sa.ID + "/reactivate"}, {"GET", "/managed-users"}, {"POST", "/managed-users"},
 	} {
 		var body any
 		switch c.path {

@@ -36,6 +36,7 @@ func NewAPITokenResource() resource.Resource {
 // apiTokenResource manages an API token: an organization key, or a service-account token.
 type apiTokenResource struct {
 	client *client.Client
+	notes  *planNotes
 }
 
 // apiTokenModel maps the resource's schema.
@@ -224,6 +225,7 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 // Configure stores the API client.
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+	r.notes = notesFromProviderData(req.ProviderData)
 }
 
 // ValidateConfig checks what depends on several arguments, at plan time and before any API call:
@@ -270,15 +272,46 @@ func (r *apiTokenResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 // ModifyPlan plans the replacement of a token that expires within rotate_before, and what a new
-// token's kind and status will be.
+// token's kind and status will be; a new token (a create, or a replacement) for a service account
+// known to be locked fails.
 func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
 	if req.State.Raw.IsNull() {
 		apiTokenPlanNew(ctx, req, resp)
+	} else {
+		r.planRotation(ctx, req, resp)
+	}
+	if req.State.Raw.IsNull() || len(resp.RequiresReplace) > 0 {
+		r.checkServiceAccountNotLocked(ctx, req, resp)
+	}
+}
+
+// checkServiceAccountNotLocked fails the plan of a new token for a service account that the API
+// says is locked (the API would refuse the token at apply, 409), with the attribute path, unless
+// this run's plan reactivates the account first (planNotes). When the account's status cannot be
+// known (the id is unknown, the provider is not configured yet, the read fails), the API decides.
+func (r *apiTokenResource) checkServiceAccountNotLocked(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("service_account_id"), &id)...)
+	if r.client == nil || resp.Diagnostics.HasError() || id.IsNull() || id.IsUnknown() || r.notes.reactivates(id.ValueString()) {
 		return
 	}
+	sa, err := r.client.ServiceAccounts.Read(ctx, id.ValueString())
+	if err != nil || sa.Status != client.UserLocked {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("service_account_id"), "Service account is locked",
+		fmt.Sprintf("Service account %s (%s) is locked (deactivated): a locked service account cannot hold API tokens, "+
+			"and the API would refuse this one at apply.\n\nReactivate it first: set active = true on its "+
+			"alien_service_account (when it is in this configuration, the same apply reactivates it before it "+
+			"creates the token), or issue the token for another service account.", sa.ID, sa.Email))
+}
+
+// planRotation plans the replacement of an existing token that expires within
+// rotate_before.
+func (r *apiTokenResource) planRotation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan, state apiTokenModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -589,23 +589,70 @@ func TestAccAPIToken_serviceAccount(t *testing.T) {
 				},
 			},
 			{
-				// Deactivation revokes the token at once; the next plan creates a new one.
+				// Deactivation revokes the token at once; the refresh after the apply finds it revoked,
+				// and the plan of a new one fails: the service account is locked
+				// (TestAccAPIToken_lockedServiceAccount).
 				Config: config(false, "read_write"),
 				Check: acc.ComposeTestCheckFunc(
 					testAccCheckTokenStatus(testAccAPITokenAddr, "token", http.StatusUnauthorized),
 				),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: acc.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testAccAPITokenAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionNoop),
-					},
-				},
+				ExpectError: regexp.MustCompile(`(?s)Service account is locked`),
+			},
+		},
+	})
+}
+
+// TestAccAPIToken_lockedServiceAccount: a token declared for a service account known to be locked
+// fails at plan time, at its service_account_id, instead of at apply; a plan that reactivates the
+// account (also one locked outside Terraform) creates the token in the same apply.
+func TestAccAPIToken_lockedServiceAccount(t *testing.T) {
+	c := testAccClient(t)
+	email := testAccRandomEmail("locked-token-bot")
+	account := func(active bool) string {
+		return fmt.Sprintf("resource \"alien_service_account\" \"test\" {\n  email  = %q\n  active = %t\n}\n", email, active)
+	}
+	token := testAccAPITokenConfig(`  name               = "nightly"
+  expires_in         = "30d"
+  service_account_id = alien_service_account.test.id
+  scope              = "read"`)
+	var accountID string
+
+	acc.ParallelTest(t, acc.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckAPITokensRevoked(c),
+		Steps: []acc.TestStep{
+			{
+				Config: account(false),
+				Check:  testAccServiceAccountID(&accountID),
 			},
 			{
-				// A locked service account cannot get a token: the API says so at apply.
-				Config:      config(false, "read_write"),
-				ExpectError: regexp.MustCompile(`(?s)Error creating API token.*locked`),
+				Config:      account(false) + token,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Error: Service account is locked.*with alien_api_token\.test.*service_account_id.*is\s+locked\s+\(deactivated\).*set\s+active\s+=\s+true`),
+			},
+			{
+				Config: account(true) + token,
+				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccAPITokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: testAccCheckTokenStatus(testAccAPITokenAddr, "token", http.StatusOK),
+			},
+			{
+				// Locked outside Terraform: its token is revoked, and the plan reactivates the
+				// account and issues a new token.
+				PreConfig: func() {
+					if _, err := c.ServiceAccounts.Deactivate(context.Background(), accountID); err != nil {
+						t.Fatalf("deactivating service account %s: %v", accountID, err)
+					}
+				},
+				Config: account(true) + token,
+				ConfigPlanChecks: acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccAPITokenAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: testAccCheckTokenStatus(testAccAPITokenAddr, "token", http.StatusOK),
 			},
 		},
 	})

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
+	"sync"
 	"time"
-	"unicode"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -17,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // The helpers every resource, data source and ephemeral resource shares.
@@ -29,18 +28,72 @@ import (
 //
 // It answers nil without an error while the provider is not configured yet (Terraform validates
 // configurations before it configures providers), and nil with an error for provider data of an
-// unexpected type.
+// unexpected type. Data sources get the client itself, resources a *resourceData that holds it.
 func clientFromProviderData(providerData any, diags *diag.Diagnostics) *client.Client {
-	if providerData == nil {
+	switch d := providerData.(type) {
+	case nil:
 		return nil
+	case *client.Client:
+		if d != nil {
+			return d
+		}
+	case *resourceData:
+		if d != nil && d.client != nil {
+			return d.client
+		}
 	}
-	c, ok := providerData.(*client.Client)
-	if !ok || c == nil {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider: please report it.", providerData))
-		return nil
+	diags.AddError("Unexpected provider data",
+		fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider: please report it.", providerData))
+	return nil
+}
+
+// resourceData is what the provider hands its resources (ResourceData): the API client, and the
+// notes the resources of one plan leave for each other.
+type resourceData struct {
+	client *client.Client
+	notes  *planNotes
+}
+
+func newResourceData(c *client.Client) *resourceData {
+	return &resourceData{client: c, notes: &planNotes{reactivated: map[string]bool{}}}
+}
+
+// notesFromProviderData answers the plan notes of a resource's provider data (nil before the
+// provider is configured, or for provider data of another type, which clientFromProviderData
+// reports).
+func notesFromProviderData(providerData any) *planNotes {
+	if d, ok := providerData.(*resourceData); ok && d != nil {
+		return d.notes
 	}
-	return c
+	return nil
+}
+
+// planNotes are what one resource's plan tells another's within a run of the provider.
+// Terraform plans a resource only after the resources it refers to, so a token's plan sees what
+// the plan of its service account noted.
+type planNotes struct {
+	mu          sync.Mutex
+	reactivated map[string]bool // service accounts whose plan reactivates them, by id
+}
+
+// noteReactivated records that this run's plan reactivates service account id.
+func (n *planNotes) noteReactivated(id string) {
+	if n == nil {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.reactivated[id] = true
+}
+
+// reactivates tells whether this run's plan reactivates service account id.
+func (n *planNotes) reactivates(id string) bool {
+	if n == nil {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.reactivated[id]
 }
 
 // apiErrorDiagnostic turns a failed API call into a diagnostic. action is what the provider was
@@ -215,65 +268,22 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 
 // Emails, as the API checks and compares them: alien_member, alien_invitation,
 // alien_service_account, alien_managed_user and the data sources that filter by email share these.
+// The rules are internal/textrule's, which alien-local calls too.
 
 // emailValidators check an email address at plan time by the API's own rules, so that an address
-// the API would refuse fails before any API call, and one it accepts is never refused.
+// the API would refuse fails before any API call, and one it accepts is never refused. An address
+// the API would store in another form (not Unicode NFC) is refused too, saying which form to
+// write: the state must hold what the configuration says.
 func emailValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(3, 254), ruleValidator{
-		summary: "Invalid email address",
-		rule:    "must be a bare email address such as jane.doe@example.com (no display name, no spaces)",
-		problem: emailProblem,
-	}}
-}
-
-// emailProblem says why the API refuses v as an email address ("" when it accepts it). The API
-// takes a bare address as net/mail parses it (no display name, no comment, no quoted local part),
-// with a local part of at most 64 bytes, and a domain of at least two dot-separated labels of at
-// most 63 bytes, each of letters, digits and inner hyphens. The length of the whole (at most 254
-// bytes) is stringvalidator.LengthBetween's to check.
-func emailProblem(v string) string {
-	const notBare = "it is not a bare email address"
-	addr, err := mail.ParseAddress(v)
-	if err != nil || addr.Name != "" || addr.Address != v {
-		return notBare
-	}
-	local, domain, ok := strings.Cut(v, "@")
-	switch {
-	case !ok || local == "" || strings.ContainsAny(local, " \"\\"):
-		return notBare
-	case len(local) > 64:
-		return "the part before the @ is longer than 64 characters"
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 {
-		return fmt.Sprintf("the domain %q has no dot (such as example.com)", domain)
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' || strings.IndexFunc(l, notInDomainLabel) >= 0 {
-			return fmt.Sprintf("the domain %q is not a domain name (dot-separated labels of letters, digits and inner "+
-				"hyphens, at most 63 characters each)", domain)
-		}
-	}
-	return ""
-}
-
-// notInDomainLabel tells whether r cannot stand in a domain label, which holds ASCII letters and
-// digits, hyphens and non-ASCII letters only.
-func notInDomainLabel(r rune) bool {
-	switch {
-	case r == '-', r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		return false
-	default:
-		return r <= unicode.MaxASCII || !unicode.IsLetter(r)
-	}
+	return []validator.String{ruleValidator{summary: "Invalid email address", rule: textrule.EmailRule, check: textrule.Email}}
 }
 
 // emailSpelling is the email to keep in state: keep (the configured or prior spelling) when it is
-// the same address as apiEmail but for case, else apiEmail. The API keeps the spelling it was given
-// and compares emails case-insensitively; keeping the configuration's spelling means a
-// differently-cased answer never shows as a diff.
+// the same address as apiEmail (textrule.SameEmail: the API compares emails by Unicode case
+// folding), else apiEmail. The API keeps the spelling it was given; keeping the configuration's
+// spelling means a differently-cased answer never shows as a diff.
 func emailSpelling(apiEmail, keep string) string {
-	if keep != "" && strings.EqualFold(apiEmail, keep) {
+	if keep != "" && textrule.SameEmail(apiEmail, keep) {
 		return keep
 	}
 	return apiEmail
@@ -287,51 +297,44 @@ func emailRequiresReplace() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 			resp.RequiresReplace = req.PlanValue.IsUnknown() || req.StateValue.IsUnknown() ||
-				!strings.EqualFold(req.PlanValue.ValueString(), req.StateValue.ValueString())
+				!textrule.SameEmail(req.PlanValue.ValueString(), req.StateValue.ValueString())
 		},
 		description, description,
 	)
 }
 
-// nameMaxLength is the API's limit, in characters, on every name: an organization's, an API
-// token's, an OAuth client's, a managed user's first and last names.
-const nameMaxLength = 100
-
-// nameValidators check a name at plan time by the API's rules: 1 to nameMaxLength characters,
-// not blank, on one line, without control characters.
+// nameValidators check a name at plan time by the API's rules (textrule.Name): 1 to
+// textrule.NameMaxLength characters, not blank, on one line, without control or invisible
+// formatting characters, and in the form the API stores (Unicode NFC).
 func nameValidators() []validator.String {
-	return []validator.String{stringvalidator.UTF8LengthBetween(1, nameMaxLength), ruleValidator{
-		summary: "Invalid name",
-		rule:    "must not be blank, and must be on one line without control characters",
-		problem: nameProblem,
-	}}
+	return []validator.String{ruleValidator{summary: "Invalid name", rule: textrule.NameRule(textrule.NameMaxLength), check: func(v string) (string, error) {
+		return textrule.Name(v, textrule.NameMaxLength)
+	}}}
 }
 
-// nameProblem says why the API refuses v as a name beyond its length ("" when it accepts it).
-// Blank is what the API calls it: nothing but Unicode white space.
-func nameProblem(v string) string {
-	switch {
-	case strings.TrimSpace(v) == "":
-		return "it is blank"
-	case strings.ContainsFunc(v, unicode.IsControl):
-		return "it holds a control character (such as a line break or a tab)"
-	}
-	return ""
+// textValidators check free text (a description) of at most maxLen characters at plan time by the
+// API's rules (textrule.Text).
+func textValidators(maxLen int) []validator.String {
+	return []validator.String{ruleValidator{summary: "Invalid text", rule: textrule.TextRule(maxLen), check: func(v string) (string, error) {
+		return textrule.Text(v, maxLen)
+	}}}
 }
 
-// ruleValidator checks a known string value with problem, which says why a value breaks rule
-// ("" when it does not). Its error reads "Attribute <path> <rule>: <problem>; got <value>.".
+// ruleValidator checks a known string value with check, the rule's owner (internal/textrule),
+// which answers the form the API stores the value in, or why the API refuses it. A value the API
+// would store in another form is refused too (textrule.NotStoredForm). Its error reads
+// "Attribute <path> <rule>: <reason>; got <value>.".
 type ruleValidator struct {
 	summary string
 	rule    string
-	problem func(string) string
+	check   func(string) (string, error)
 }
 
 var _ validator.String = ruleValidator{}
 
 // Description describes the validation in plain text.
 func (v ruleValidator) Description(_ context.Context) string {
-	return "value " + v.rule
+	return "value " + v.rule + ", in Unicode normalization form C (NFC)"
 }
 
 // MarkdownDescription describes the validation in Markdown.
@@ -344,8 +347,18 @@ func (v ruleValidator) ValidateString(_ context.Context, req validator.StringReq
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := v.problem(req.ConfigValue.ValueString()); problem != "" {
+	value := req.ConfigValue.ValueString()
+	stored, err := v.check(value)
+	if err == nil && stored != value {
+		err = textrule.NotStoredForm(v.rule, value, stored)
+	}
+	var te *textrule.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &te):
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary,
-			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, v.rule, problem, req.ConfigValue.ValueString()))
+			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, te.Rule, te.Reason, value))
+	default:
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("Attribute %s: %s; got %q.", req.Path, err, value))
 	}
 }

@@ -33,6 +33,9 @@ func TestClientFromProviderData(t *testing.T) {
 	if got := clientFromProviderData(c, &diags); got != c || diags.HasError() {
 		t.Errorf("client provider data: got %v, %v; want the client", got, diags)
 	}
+	if got := clientFromProviderData(newResourceData(c), &diags); got != c || diags.HasError() {
+		t.Errorf("resource data: got %v, %v; want its client", got, diags)
+	}
 
 	if got := clientFromProviderData("oops", &diags); got != nil || !diags.HasError() {
 		t.Fatalf("string provider data: got %v, %v; want nil and an error", got, diags)
@@ -195,12 +198,14 @@ func testResourceState(t *testing.T, r resource.Resource, model any) tfsdk.State
 }
 
 // testEmailCases are addresses the API accepts (true) or refuses (false), among them the ones
-// where earlier plan-time patterns disagreed with it.
+// where earlier plan-time patterns disagreed with it, and look-alikes: invisible, bidirectional
+// and separator characters, non-ASCII spaces, symbols and compatibility forms (textrule.Email).
 var testEmailCases = map[string]bool{
 	"jane@example.com": true, "Jane.Doe+tf@Sub.Example.co.uk": true, "a@b.io": true, "ünï@bücher.de": true,
 	"x_y-z@e-x.com": true, "pipeline-bot@yourcompany.com": true, "Jane.Doe+tag@Example.COM": true, "a@b.co": true,
 	"o'brien@example.ie": true, "jöhn@exämple.de": true, "x_y{z}@sub.domain-1.example.org": true,
-	"€uro@example.com": true, "a™@example.com": true, "a#b!c%d`e|f~g/h=i?j^k&l*m$@example.com": true,
+	"a#b!c%d`e|f~g/h=i?j^k&l*m$@example.com": true, "josé@example.com": true, "JOSÉ@example.com": true,
+	"straße@example.de": true, "مستخدم@example.com": true,
 	strings.Repeat("a", 64) + "@example.com": true, "a@" + strings.Repeat("b", 63) + ".com": true,
 
 	"jane": false, "jane@": false, "@example.com": false, "jane@example": false, "jane doe@example.com": false,
@@ -209,15 +214,25 @@ var testEmailCases = map[string]bool{
 	"Bot <bot@example.com>": false, "a..b@example.com": false, ".a@example.com": false, "a.@example.com": false,
 	"a@b@example.com": false, "a@example.com.": false, "a@example.com\n": false, "a,b@example.com": false,
 	"(c)a@example.com": false, "a(c)@example.com": false, "a:b@example.com": false, "a;b@example.com": false,
-	"a[b]@example.com": false, "a\x01b@example.com": false, "a@b™.com": false,
+	"a[b]@example.com": false, "a\x01b@example.com": false, "a@b™.com": false, "": false,
 	strings.Repeat("a", 65) + "@example.com": false, "a@" + strings.Repeat("b", 64) + ".com": false,
+	"a@" + strings.Repeat("b", 250) + ".com": false,
+
+	"gnp.\u202eevil@example.com": false, "bot\u200b@example.com": false, "\ufeffjane@example.com": false,
+	"jane\u2028@example.com": false, "jane\u2029@example.com": false, "jane\u200d@example.com": false,
+	"jane\u00a0doe@example.com": false, "\uff4aane@example.com": false, "€uro@example.com": false,
+	"a™@example.com": false, "jane\u00ad@example.com": false, "\u2066jane@example.com": false,
+}
+
+// testEmailNFCCases are addresses the API accepts and stores in another form (NFC, the value):
+// the provider refuses them at plan time and names the form to write, so that state always holds
+// what the configuration says.
+var testEmailNFCCases = map[string]string{
+	"rene\u0301@example.com": "rené@example.com", "A\u030asa@example.se": "Åsa@example.se",
 }
 
 func TestEmailValidators(t *testing.T) {
 	for email, want := range testEmailCases {
-		if got := emailProblem(email) == ""; got != want {
-			t.Errorf("emailProblem(%q) accepts it: %t, want %t", email, got, want)
-		}
 		diags := testValidate(emailValidators(), "email", types.StringValue(email))
 		if diags.HasError() == want {
 			t.Errorf("%q: diagnostics %v, want an error: %t", email, diags, !want)
@@ -226,9 +241,10 @@ func TestEmailValidators(t *testing.T) {
 			t.Errorf("%q: the error %q does not say what is wrong", email, diags.Errors()[0].Detail())
 		}
 	}
-	for _, v := range []types.String{types.StringValue(""), types.StringValue("a@" + strings.Repeat("b", 250) + ".com")} {
-		if diags := testValidate(emailValidators(), "email", v); !diags.HasError() {
-			t.Errorf("%s: no error", v)
+	for email, nfc := range testEmailNFCCases {
+		diags := testValidate(emailValidators(), "email", types.StringValue(email))
+		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), fmt.Sprintf("write %q", nfc)) {
+			t.Errorf("%q: %v, want an error that says to write %q", email, diags, nfc)
 		}
 	}
 	for _, v := range []types.String{types.StringNull(), types.StringUnknown()} {
@@ -236,11 +252,17 @@ func TestEmailValidators(t *testing.T) {
 			t.Errorf("%s: unexpected error %v", v, diags)
 		}
 	}
-	if got := emailProblem("jane@" + strings.Repeat("b", 64) + ".com"); !strings.Contains(got, "at most 63 characters") {
-		t.Errorf("a long domain label: %q", got)
-	}
-	if got := emailProblem(strings.Repeat("a", 65) + "@example.com"); !strings.Contains(got, "longer than 64") {
-		t.Errorf("a long local part: %q", got)
+	for email, says := range map[string]string{
+		"jane@" + strings.Repeat("b", 64) + ".com": "at most 63 characters",
+		strings.Repeat("a", 65) + "@example.com":   "longer than 64",
+		"bot\u200b@example.com":                    "U+200B ZERO WIDTH SPACE, an invisible formatting character",
+		"gnp.\u202eevil@example.com":               "U+202E RIGHT-TO-LEFT OVERRIDE",
+		"jane\u2028@example.com":                   "U+2028 LINE SEPARATOR, a line or paragraph separator",
+	} {
+		diags := testValidate(emailValidators(), "email", types.StringValue(email))
+		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), says) {
+			t.Errorf("%q: %v, want an error that says %q", email, diags, says)
+		}
 	}
 }
 
@@ -275,7 +297,8 @@ func testAPIAccepts(t *testing.T, err error, field string) (accepted bool, reaso
 
 // TestAccEmailValidators_agreeWithAPI sends every case to the API (as invitations in an
 // organization of the test's own): the plan-time check must accept what the API accepts, and
-// refuse what it refuses.
+// refuse what it refuses; what the API stores in another form (NFC) the provider refuses, naming
+// the form the API answers.
 func TestAccEmailValidators_agreeWithAPI(t *testing.T) {
 	t.Parallel()
 	org := testAccNewOrganization(t)
@@ -284,6 +307,13 @@ func TestAccEmailValidators_agreeWithAPI(t *testing.T) {
 		_, err := org.Client.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: client.RoleViewer})
 		if apiAccepts, reason := testAPIAccepts(t, err, "email"); apiAccepts != accepts {
 			t.Errorf("%q: the API accepts it: %t (%s); the provider: %t", email, apiAccepts, reason, accepts)
+		}
+	}
+	for email, nfc := range testEmailNFCCases {
+		diags := testValidate(emailValidators(), "email", types.StringValue(email))
+		inv, err := org.Client.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: client.RoleViewer})
+		if err != nil || inv.Email != nfc || !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), fmt.Sprintf("%q", nfc)) {
+			t.Errorf("%q: the API answers %+v (%v), want %q; the provider says %v", email, inv, err, nfc, diags)
 		}
 	}
 }
@@ -331,15 +361,23 @@ func TestEmailRequiresReplace(t *testing.T) {
 
 // testNameCases are names the API accepts (true) or refuses (false), among them the ones where
 // earlier plan-time checks disagreed with it (counting bytes, ASCII-only white space, control
-// characters let through).
+// characters let through), and look-alikes: invisible, bidirectional and separator characters
+// (textrule.Name).
 var testNameCases = map[string]bool{
 	"Jane": true, "Mary Ann": true, "O'Brien": true, "Jean-Luc": true, "José": true, " Jane ": true,
-	"CI Pipeline": true, strings.Repeat("x", 100): true, strings.Repeat("名", 100): true, "a\u200bb": true,
+	"CI Pipeline": true, strings.Repeat("x", 100): true, strings.Repeat("名", 100): true, "محمد": true,
+	"Mary\u00a0Ann": true, "l·l": true, "€ budget ™": true,
 
 	"": false, "   ": false, "Jane\nMary": false, "Jane\tMary": false, "Jane\r": false, "\u0007": false,
 	"ring\u0007bell": false, "a\x7fb": false, "a\u0085b": false, "\u00a0": false, "\u3000\u3000": false,
 	strings.Repeat("x", 101): false, strings.Repeat("名", 101): false,
+
+	"a\u200bb": false, "CI \u202eenilepip": false, "\ufeffCI": false, "deploy\u200d": false, "Jo\u00adse": false,
+	"Acme\u2028Inc": false, "Acme\u2029Inc": false, "\u2066CI\u2069": false, "a\ue000": false, "a·b": false,
 }
+
+// testNameNFCCases are names the API accepts and stores in another form (NFC, the value).
+var testNameNFCCases = map[string]string{"Jose\u0301": "José", "A\u030angstro\u0308m": "Ångström"}
 
 func TestNameValidators(t *testing.T) {
 	for name, want := range testNameCases {
@@ -348,8 +386,11 @@ func TestNameValidators(t *testing.T) {
 		}
 	}
 	for v, want := range map[string]string{
-		" \u3000 ": "Attribute name must not be blank, and must be on one line without control characters: it is blank",
-		"a\nb":     "Attribute name must not be blank, and must be on one line without control characters: it holds a control character",
+		" \u3000 ":      "Attribute name must not be blank, and must be on one line without control or invisible formatting characters, at most 100 characters long: it is blank",
+		"a\nb":          "Attribute name must not be blank, and must be on one line without control or invisible formatting characters, at most 100 characters long: it holds a control character",
+		"CI \u202eabc":  "it holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible formatting character",
+		"Acme\u2028Inc": "it holds U+2028 LINE SEPARATOR, a line or paragraph separator",
+		"Jose\u0301":    `it is not in Unicode normalization form C (NFC), the form the API stores: write "José"`,
 	} {
 		if diags := testValidate(nameValidators(), "name", types.StringValue(v)); !diags.HasError() ||
 			!strings.Contains(diags.Errors()[0].Detail(), want) {
@@ -365,7 +406,8 @@ func TestNameValidators(t *testing.T) {
 
 // TestAccNameValidators_agreeWithAPI sends every case to the API (as OAuth client names, in an
 // organization of the test's own): the plan-time check must accept what the API accepts, and
-// refuse what it refuses.
+// refuse what it refuses; what the API stores in another form (NFC) the provider refuses, naming
+// the form the API answers.
 func TestAccNameValidators_agreeWithAPI(t *testing.T) {
 	t.Parallel()
 	org := testAccNewOrganization(t)
@@ -374,6 +416,13 @@ func TestAccNameValidators_agreeWithAPI(t *testing.T) {
 		_, err := org.Client.OAuthClients.Create(context.Background(), client.OAuthClientCreateOptions{Name: name})
 		if apiAccepts, reason := testAPIAccepts(t, err, "name"); apiAccepts != accepts {
 			t.Errorf("%q: the API accepts it: %t (%s); the provider: %t", name, apiAccepts, reason, accepts)
+		}
+	}
+	for name, nfc := range testNameNFCCases {
+		diags := testValidate(nameValidators(), "name", types.StringValue(name))
+		created, err := org.Client.OAuthClients.Create(context.Background(), client.OAuthClientCreateOptions{Name: name})
+		if err != nil || created.Name != nfc || !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), fmt.Sprintf("%q", nfc)) {
+			t.Errorf("%q: the API answers %v (%v), want %q; the provider says %v", name, created, err, nfc, diags)
 		}
 	}
 }

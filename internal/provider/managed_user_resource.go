@@ -229,6 +229,9 @@ func (r *managedUserResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if orgUserKeptAfterDowngrade(&resp.Diagnostics, managedUserKind, state.ID.ValueString(), err) {
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading", managedUserKind.name, state.ID.ValueString(), err)
 		return

@@ -315,11 +315,11 @@ func TestAccManagedUser_invalid(t *testing.T) {
 	}{
 		{email: "jane@@example.com", want: `Attribute email must be a bare email address`},
 		{email: "jane doe@example.com", want: `Attribute email must be a bare email address`},
-		{email: email, args: map[string]string{"first_name": `""`}, want: `Attribute first_name UTF-8 character count must be between 1 and 100`},
+		{email: email, args: map[string]string{"first_name": `""`}, want: `Attribute first_name must not be blank`},
 		{email: email, args: map[string]string{"last_name": `"   "`}, want: `Attribute last_name must not be blank`},
 		{email: email, args: map[string]string{"first_name": `"Jane\nMary"`}, want: `Attribute first_name must not be blank, and must be on one line`},
 		{email: email, args: map[string]string{"last_name": fmt.Sprintf("%q", strings.Repeat("x", 101))},
-			want: `Attribute last_name UTF-8 character count must be between 1 and 100`},
+			want: `Attribute last_name must not be blank, and must be on one line without control or invisible formatting characters, at most 100 characters long: it is 101 characters long, more than 100`},
 	} {
 		steps = append(steps, resource.TestStep{
 			Config:      testAccManagedUserConfig(tc.email, tc.args),

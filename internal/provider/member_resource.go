@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -148,7 +149,7 @@ func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitation
 	if invitationID != "" {
 		inv, err := c.Invitations.Read(ctx, invitationID)
 		switch {
-		case err == nil && inv.Status == client.InvitationPending && strings.EqualFold(inv.Email, email):
+		case err == nil && inv.Status == client.InvitationPending && textrule.SameEmail(inv.Email, email):
 			return memberPerson{invitation: inv}, nil
 		case err != nil && !isNotFound(err):
 			return memberPerson{}, err
@@ -167,7 +168,7 @@ func lookupMemberPerson(ctx context.Context, c *client.Client, email, invitation
 	}
 	var mine []*client.Invitation
 	for _, inv := range all {
-		if strings.EqualFold(inv.Email, email) {
+		if textrule.SameEmail(inv.Email, email) {
 			mine = append(mine, inv)
 		}
 	}
@@ -184,7 +185,8 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A person in the organization, from invitation to membership, keyed by email. " +
 			"Creating it adopts an existing membership (setting its role), or an existing pending or expired " +
-			"invitation (sending it again when expired), or else invites the person. `status` goes from " +
+			"invitation (sending it again when expired), or else invites the person; when another run invites " +
+			"the same person at the same moment, it adopts that invitation. `status` goes from " +
 			"`invited` to `active` when the person accepts, without a diff; an expired invitation plans an " +
 			"in-place update that sends it again. Destroying it removes the member, or revokes the invitation. " +
 			"A plan that removes or demotes the organization's last owner fails. Never manage the same email " +
@@ -272,7 +274,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if plan.Email.IsUnknown() || !strings.EqualFold(plan.Email.ValueString(), state.Email.ValueString()) {
+	if plan.Email.IsUnknown() || !textrule.SameEmail(plan.Email.ValueString(), state.Email.ValueString()) {
 		// Replaced (or maybe): the old person goes.
 		if memberActiveOwnerLosesRole(state, nil) {
 			r.checkNotLastOwner(ctx, state, "replaces (removes)", path.Root("email"), &resp.Diagnostics)
@@ -348,7 +350,11 @@ func (r *memberResource) checkNotLastOwner(ctx context.Context, state memberMode
 	diags.AddAttributeError(at, summary, detail)
 }
 
-// Create adopts the person's membership or invitation, or invites them.
+// Create adopts the person's membership or invitation, or invites them. The lookup and the
+// invitation are two requests: when another run (another state, a pipeline run twice at once)
+// invites the person in between, the API answers 409 invitation_pending (or already_member, once
+// accepted); Create then reads again and adopts what it finds, as it would have had the lookup
+// found it.
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan memberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -361,13 +367,20 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 		addAPIError(&resp.Diagnostics, "creating", "member", email, err)
 		return
 	}
-	if p.exists() {
+	switch {
+	case p.exists():
 		tflog.Info(ctx, "Adopting the person's existing membership or invitation", map[string]any{"status": p.status()})
 		p, err = r.converge(ctx, p, client.Role(plan.Role.ValueString()))
-	} else {
+	default:
 		var inv *client.Invitation
 		inv, err = r.client.Invitations.Create(ctx, memberInvitationOptions(plan))
 		p = memberPerson{invitation: inv}
+		if errors.Is(err, client.ErrInvitationPending) || errors.Is(err, client.ErrAlreadyMember) {
+			tflog.Info(ctx, "The person was invited meanwhile (by another run?): reading again to adopt them")
+			if found, lookupErr := lookupMemberPerson(ctx, r.client, email, ""); lookupErr == nil && found.exists() {
+				p, err = r.converge(ctx, found, client.Role(plan.Role.ValueString()))
+			}
+		}
 	}
 	if err != nil {
 		resp.Diagnostics.Append(memberWriteError("creating", email, false, err))

@@ -1,19 +1,26 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -24,6 +31,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
 )
 
 // testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
@@ -781,3 +789,223 @@ func TestMemberWriteError(t *testing.T) {
 // testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
 // against its schema.
 func (*memberResource) testModel() any { return &memberModel{} }
+
+// testMemberProvider is one provider server, as one Terraform run starts it, configured with an
+// endpoint and a token: TestMember_concurrentRunsAdopt drives alien_member's Create through it the
+// way Terraform does (PlanResourceChange, then ApplyResourceChange).
+type testMemberProvider struct {
+	server tfprotov6.ProviderServer
+	member tftypes.Object // alien_member's type
+}
+
+func newTestMemberProvider(t *testing.T, endpoint, token string) *testMemberProvider {
+	t.Helper()
+	ctx := context.Background()
+	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		t.Fatalf("provider schema: %v %v", err, schemas.Diagnostics)
+	}
+	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, typ := range providerType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	values["endpoint"], values["token"] = str(endpoint), str(token)
+	config, err := tfprotov6.NewDynamicValue(providerType, tftypes.NewValue(providerType, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: &config})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("configuring the provider: %v %v", err, resp.Diagnostics)
+	}
+	return &testMemberProvider{server: server, member: schemas.ResourceSchemas["alien_member"].ValueType().(tftypes.Object)}
+}
+
+// create plans and applies a new alien_member; it answers the new state's attributes, or the
+// error diagnostics.
+func (p *testMemberProvider) create(ctx context.Context, email, role string) (map[string]tftypes.Value, error) {
+	config := map[string]tftypes.Value{}
+	proposed := map[string]tftypes.Value{}
+	for name, typ := range p.member.AttributeTypes {
+		config[name] = tftypes.NewValue(typ, nil)
+		proposed[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	config["email"], config["role"] = str(email), str(role)
+	proposed["email"], proposed["role"] = str(email), str(role)
+	dyn := func(v map[string]tftypes.Value) *tfprotov6.DynamicValue {
+		d, err := tfprotov6.NewDynamicValue(p.member, tftypes.NewValue(p.member, v))
+		if err != nil {
+			panic(err)
+		}
+		return &d
+	}
+	null, err := tfprotov6.NewDynamicValue(p.member, tftypes.NewValue(p.member, nil))
+	if err != nil {
+		return nil, err
+	}
+	plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "alien_member", PriorState: &null, ProposedNewState: dyn(proposed), Config: dyn(config),
+	})
+	if err != nil || diagsError(plan.Diagnostics) != nil {
+		return nil, errors.Join(err, diagsError(plan.Diagnostics))
+	}
+	applied, err := p.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "alien_member", PriorState: &null, PlannedState: plan.PlannedState, Config: dyn(config),
+		PlannedPrivate: plan.PlannedPrivate,
+	})
+	if err != nil || diagsError(applied.Diagnostics) != nil {
+		return nil, errors.Join(err, diagsError(applied.Diagnostics))
+	}
+	state, err := applied.NewState.Unmarshal(p.member)
+	if err != nil {
+		return nil, err
+	}
+	var attrs map[string]tftypes.Value
+	return attrs, state.As(&attrs)
+}
+
+// diagsError joins the error diagnostics (nil when there is none).
+func diagsError(diags []*tfprotov6.Diagnostic) error {
+	var errs []error
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			errs = append(errs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// TestMember_concurrentRunsAdopt: two runs with two states apply the same 20 alien_member at
+// once (a pipeline re-run while the first run still goes), truly in parallel: 40 Creates, each
+// through its run's provider server. In front of alien-local, a gate holds each person's first
+// invitation until both runs have looked the person up, so that every pair races: both find
+// nothing, both invite, and one invitation of each pair answers 409 invitation_pending. That
+// Create reads again and adopts the invitation, as a Create that had found it would. Both states
+// end with the same invitation, and nobody is invited twice.
+func TestMember_concurrentRunsAdopt(t *testing.T) {
+	const people = 20
+	ctx := context.Background()
+	srv, err := localapi.NewServer(ctx, localapi.Config{
+		DBPath:        ":memory:",
+		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu      sync.Mutex
+		lookups = map[string]int{}           // GET /invitations?email=... per email
+		looked  = map[string]chan struct{}{} // closed once both runs looked the email up
+		raced   atomic.Int64
+	)
+	bothLooked := func(email string) chan struct{} {
+		if looked[email] == nil {
+			looked[email] = make(chan struct{})
+		}
+		return looked[email]
+	}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/invitations" && r.URL.Query().Get("email") != "" {
+			// Counted once answered: the answer was read before any invitation was let through.
+			defer func() {
+				email := strings.ToLower(r.URL.Query().Get("email"))
+				mu.Lock()
+				if lookups[email]++; lookups[email] == 2 {
+					close(bothLooked(email))
+				}
+				mu.Unlock()
+			}()
+		}
+		if r.Method == http.MethodPost && r.URL.Path == "/invitations" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var inv struct{ Email string }
+			_ = json.Unmarshal(body, &inv)
+			mu.Lock()
+			wait := bothLooked(strings.ToLower(inv.Email))
+			mu.Unlock()
+			select {
+			case <-wait:
+			case <-time.After(10 * time.Second):
+				t.Errorf("the other run never looked %s up", inv.Email)
+			}
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		srv.Handler().ServeHTTP(rec, r)
+		if r.Method == http.MethodPost && r.URL.Path == "/invitations" && rec.status == http.StatusConflict {
+			raced.Add(1)
+		}
+	}))
+	t.Cleanup(func() { api.Close(); _ = srv.Close() })
+	token := srv.Bootstrap().Token
+
+	runs := []*testMemberProvider{newTestMemberProvider(t, api.URL, token), newTestMemberProvider(t, api.URL, token)}
+	states := make([][]map[string]tftypes.Value, len(runs))
+	errs := make([][]error, len(runs))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for r, run := range runs {
+		states[r], errs[r] = make([]map[string]tftypes.Value, people), make([]error, people)
+		for i := range people {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				states[r][i], errs[r][i] = run.create(ctx, fmt.Sprintf("person-%02d@example.com", i), "writer")
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+
+	for i := range people {
+		var ids [2]string
+		for r := range runs {
+			if errs[r][i] != nil {
+				t.Errorf("run %d, person %d: %v", r, i, errs[r][i])
+				continue
+			}
+			var status string
+			if err := states[r][i]["status"].As(&status); err != nil || status != memberStatusInvited {
+				t.Errorf("run %d, person %d: status %q (%v), want invited", r, i, status, err)
+			}
+			if err := states[r][i]["id"].As(&ids[r]); err != nil {
+				t.Error(err)
+			}
+		}
+		if ids[0] != ids[1] {
+			t.Errorf("person %d: the two states hold invitations %s and %s, want one", i, ids[0], ids[1])
+		}
+	}
+	c, err := client.New(client.Config{Endpoint: api.URL, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invitations, err := c.Invitations.List(ctx, client.InvitationListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(invitations) != people {
+		t.Errorf("%d invitations, want %d (one per person)", len(invitations), people)
+	}
+	if n := raced.Load(); n != people {
+		t.Errorf("%d invitations answered 409, want %d (one per pair): the runs did not race as the test means", n, people)
+	}
+}
+
+// statusRecorder records the status of an answer it passes through.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records the status.
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -64,7 +64,7 @@ func membersPeople(members []*client.Member, invitations []*client.Invitation) [
 	byEmail := map[string]*memberPerson{}
 	var order []string
 	get := func(email string) *memberPerson {
-		key := strings.ToLower(email)
+		key := textrule.Key(email)
 		if p, ok := byEmail[key]; ok {
 			return p
 		}
@@ -78,7 +78,7 @@ func membersPeople(members []*client.Member, invitations []*client.Invitation) [
 	}
 	invitationsByEmail := map[string][]*client.Invitation{}
 	for _, inv := range invitations {
-		key := strings.ToLower(inv.Email)
+		key := textrule.Key(inv.Email)
 		invitationsByEmail[key] = append(invitationsByEmail[key], inv)
 	}
 	for key, invs := range invitationsByEmail {
@@ -95,7 +95,7 @@ func membersPeople(members []*client.Member, invitations []*client.Invitation) [
 	}
 	sort.SliceStable(people, func(i, j int) bool {
 		ei, ej := people[i].email(), people[j].email()
-		if li, lj := strings.ToLower(ei), strings.ToLower(ej); li != lj {
+		if li, lj := textrule.Key(ei), textrule.Key(ej); li != lj {
 			return li < lj
 		}
 		return ei < ej

@@ -315,7 +315,7 @@ func TestAccOAuthClient_createDisabled(t *testing.T) {
 			{
 				Config:      testAccOAuthClientConfig(`  name = ""`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Length.*name\s+= "".*must\s+be\s+between\s+1\s+and\s+100`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid name.*name\s+= "".*must\s+not\s+be\s+blank.*it\s+is\s+blank`),
 			},
 			{
 				Config:      testAccOAuthClientConfig("  name = \"two\\nlines\""),

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 // orgUserKind describes one kind of organization user, as users and the API name it.
@@ -156,10 +156,20 @@ func orgUserDelete[T any](ctx context.Context, svc orgUserService[T], kind *orgU
 	}
 }
 
-// orgUserNoControlCharacters refuses control characters other than newline and tab, as the API does.
-func orgUserNoControlCharacters() validator.String {
-	return stringvalidator.RegexMatches(regexp.MustCompile(`^(?:[^\p{Cc}]|[\n\t])*$`),
-		"must not contain control characters (newlines and tabs are allowed)")
+// orgUserKeptAfterDowngrade handles a read the API refused because the organization is no longer
+// on the Enterprise plan (403 plan_required): the state keeps what was last read, with a warning,
+// so that the user can still be deactivated, which the API allows on every plan (it is how access
+// is cut). It answers whether err was that refusal.
+func orgUserKeptAfterDowngrade(diags *diag.Diagnostics, kind *orgUserKind, id string, err error) bool {
+	var apiErr *client.APIError
+	if !errors.Is(err, client.ErrPlanRequired) || !errors.As(err, &apiErr) {
+		return false
+	}
+	diags.AddWarning(fmt.Sprintf("Cannot read %s %s on this plan", kind.name, id),
+		fmt.Sprintf("The API refuses to read the %s: %s. The state keeps what was last read.\n\n"+
+			"Deactivating the %s (active = false, or destroying the resource) still works on every plan: "+
+			"it is how its access is cut. Anything else needs the Enterprise plan again.", kind.name, apiErr.Message, kind.name))
+	return true
 }
 
 // orgUserStatusFromActive plans status from active, so that a plan shows the status to come.
@@ -386,10 +396,10 @@ func sortOrgUsers[T any](users []*T, email, id func(*T) string) {
 	})
 }
 
-// orgUserLess orders service accounts and managed users by email without regard to case, then
-// by spelling, then by id, so that lists are stable.
+// orgUserLess orders service accounts and managed users by email key (textrule.Key: as the API
+// compares emails), then by spelling, then by id, so that lists are stable.
 func orgUserLess(emailA, idA, emailB, idB string) bool {
-	if a, b := strings.ToLower(emailA), strings.ToLower(emailB); a != b {
+	if a, b := textrule.Key(emailA), textrule.Key(emailB); a != b {
 		return a < b
 	}
 	if emailA != emailB {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -94,7 +95,7 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The organization's display name, 1 to %d characters on one line. "+
-					"Changing it renames the organization in place.", nameMaxLength),
+					"Changing it renames the organization in place.", textrule.NameMaxLength),
 				Required:   true,
 				Validators: nameValidators(),
 			},

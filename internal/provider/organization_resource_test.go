@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -151,10 +152,11 @@ func TestAccOrganization_validation(t *testing.T) {
 	for _, tc := range []struct {
 		name, orgName, errRe string
 	}{
-		{"empty", "", `(?s)alien_organization\.test.*Attribute name UTF-8 character count must be between 1 and 100`},
+		{"empty", "", `(?s)alien_organization\.test.*Attribute name must not be blank.*it is blank`},
 		{"blank", "   ", `(?s)Attribute name must not be blank, and must be on one line`},
 		{"two lines", "a\nb", `(?s)Attribute name must not be blank, and must be on one line`},
-		{"too long", strings.Repeat("x", 101), `(?s)Attribute name UTF-8 character count must be between 1 and 100`},
+		{"right-to-left override", "Acme \u202eevil", `(?s)it\s+holds\s+U\+202E\s+RIGHT-TO-LEFT\s+OVERRIDE,\s+an\s+invisible\s+formatting\s+character`},
+		{"too long", strings.Repeat("x", 101), `(?s)Attribute name must not be blank.*at most 100 characters long: it is 101\s+characters long, more than 100`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
@@ -168,6 +170,39 @@ func TestAccOrganization_validation(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAccOrganization_nameNFC: Terraform (and OpenTofu) hold every string in Unicode NFC (cty
+// normalizes string values), so a name written with a decomposed accent, as a literal or computed
+// (jsondecode of a JSON \u0301 escape), reaches the provider as the NFC name the API stores: it
+// applies as that name, and no plan ever shows a difference between the two forms. (A value that
+// reached the provider in another form would fail at plan time, naming the form to write:
+// TestNameValidators.)
+func TestAccOrganization_nameNFC(t *testing.T) {
+	c := testAccClient(t)
+	suffix := acctest.RandString(8)
+	nfc := "Jos\u00e9 " + suffix
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckOrganizationsGone(c),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccOrganizationConfig("Jose\u0301 " + suffix),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccOrganizationAddr, tfjsonpath.New("name"), knownvalue.StringExact(nfc)),
+				},
+			},
+			{
+				Config: fmt.Sprintf(`
+resource "alien_organization" "test" {
+  name = jsondecode(%q)
+}
+`, `"Jose\u0301 `+suffix+`"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
 
 // TestAccOrganization_disappears renames the organization outside Terraform (the next plan

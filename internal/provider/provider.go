@@ -230,7 +230,7 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 
 	resp.DataSourceData = c
-	resp.ResourceData = c
+	resp.ResourceData = newResourceData(c)
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c, ClientID: settings.clientID, ClientSecret: settings.clientSecret}
 	tflog.Info(ctx, "Configured the Alien API client")
 }
@@ -270,7 +270,7 @@ func (p *alienProvider) configureDeferred(ctx context.Context, config alienProvi
 		return
 	}
 	resp.DataSourceData = c
-	resp.ResourceData = c
+	resp.ResourceData = newResourceData(c)
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c}
 }
 

@@ -180,16 +180,16 @@ func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("Configure failed: %v", resp.Diagnostics)
 	}
-	for name, data := range map[string]any{
-		"DataSourceData": resp.DataSourceData,
-		"ResourceData":   resp.ResourceData,
-	} {
-		if c, ok := data.(*client.Client); !ok || c == nil {
-			t.Errorf("%s is %T, want a *client.Client", name, data)
-		}
+	c, ok := resp.DataSourceData.(*client.Client)
+	if !ok || c == nil {
+		t.Errorf("DataSourceData is %T, want a *client.Client", resp.DataSourceData)
+	}
+	// Resources get the same client, and the notes their plans share.
+	if rd, ok := resp.ResourceData.(*resourceData); !ok || rd == nil || rd.client != c || rd.notes == nil {
+		t.Errorf("ResourceData is %T, want a *resourceData with the data sources' client", resp.ResourceData)
 	}
 	// Ephemeral resources also get the provider's OAuth client credentials (alien_access_token).
-	if d, ok := resp.EphemeralResourceData.(*ephemeralResourceData); !ok || d == nil || d.Client != resp.ResourceData {
+	if d, ok := resp.EphemeralResourceData.(*ephemeralResourceData); !ok || d == nil || d.Client != c {
 		t.Errorf("EphemeralResourceData is %T, want an *ephemeralResourceData with the provider's client", resp.EphemeralResourceData)
 	}
 }
@@ -233,9 +233,9 @@ func TestProviderConfigure_unknownValues(t *testing.T) {
 				t.Errorf("want no diagnostics, got %v", resp.Diagnostics)
 			}
 
-			c, ok := resp.ResourceData.(*client.Client)
+			c, ok := resp.DataSourceData.(*client.Client)
 			if !ok {
-				t.Fatalf("ResourceData is %T", resp.ResourceData)
+				t.Fatalf("DataSourceData is %T", resp.DataSourceData)
 			}
 			_, err := c.Members.List(context.Background(), client.MemberListOptions{})
 			if err == nil {

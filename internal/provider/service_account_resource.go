@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -12,16 +11,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
 	_ resource.Resource                = &serviceAccountResource{}
 	_ resource.ResourceWithConfigure   = &serviceAccountResource{}
 	_ resource.ResourceWithImportState = &serviceAccountResource{}
+	_ resource.ResourceWithModifyPlan  = &serviceAccountResource{}
 )
 
 // NewServiceAccountResource returns the alien_service_account resource.
@@ -33,6 +33,7 @@ func NewServiceAccountResource() resource.Resource {
 // authenticates with API tokens (Enterprise plan). Destroy deactivates it; the API keeps it.
 type serviceAccountResource struct {
 	client *client.Client
+	notes  *planNotes
 }
 
 // serviceAccountResourceModel maps the resource's schema.
@@ -106,7 +107,7 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.UTF8LengthAtMost(500), orgUserNoControlCharacters()},
+				Validators: textValidators(textrule.DescriptionMaxLength),
 			},
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the service account is active. Defaults to `true`. Changing it updates in " +
@@ -138,9 +139,30 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-// Configure stores the API client.
+// Configure stores the API client and the plan notes.
 func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+	r.notes = notesFromProviderData(req.ProviderData)
+}
+
+// ModifyPlan notes a reactivation (active: false -> true) for the plans of the service account's
+// tokens: a token planned for a locked service account fails at plan time, unless this run
+// reactivates the account first.
+func (r *serviceAccountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var id types.String
+	var prior, active types.Bool
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("active"), &prior)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("active"), &active)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !prior.ValueBool() && active.ValueBool() && !id.IsUnknown() && !id.IsNull() {
+		r.notes.noteReactivated(id.ValueString())
+	}
 }
 
 // Create creates the service account, then deactivates it when the configuration says
@@ -175,6 +197,9 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 	sa, err := r.client.ServiceAccounts.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		resp.State.RemoveResource(ctx)
+		return
+	}
+	if orgUserKeptAfterDowngrade(&resp.Diagnostics, serviceAccountKind, state.ID.ValueString(), err) {
 		return
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -342,9 +343,9 @@ func TestAccServiceAccount_invalid(t *testing.T) {
 		{email: "not-an-email", want: `Attribute email must be a bare email address`},
 		{email: "Bot <bot@example.com>", want: `Attribute email must be a bare email address`},
 		{email: "bot@localhost", want: `Attribute email must be a bare email address`},
-		{email: "bot@" + strings.Repeat("a", 250) + ".com", want: `Attribute email string length must be between 3 and 254`},
+		{email: "bot@" + strings.Repeat("a", 250) + ".com", want: `Attribute email must be a bare email address such as jane.doe@example.com (no display name, no spaces): it is 258 bytes long, more than 254`},
 		{email: email, args: map[string]string{"description": fmt.Sprintf("%q", strings.Repeat("é", 501))},
-			want: `Attribute description UTF-8 character count must be at most 500`},
+			want: `Attribute description must not contain control characters or invisible formatting characters (newlines and tabs are allowed), and must be at most 500 characters long: it is 501 characters long, more than 500`},
 		{email: email, args: map[string]string{"description": `"ring\u0007bell"`}, want: `Attribute description must not contain control characters`},
 	} {
 		steps = append(steps, resource.TestStep{
@@ -370,6 +371,63 @@ func TestAccServiceAccount_planRequired(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Error creating service account.*enterprise\s+plan;\s+this\s+organization\s+is\s+on\s+the\s+free\s+plan` +
 				`.*Status:\s+403\s+plan_required.*available\s+on\s+the\s+Enterprise\s+plan\s+only`),
 		}},
+	})
+}
+
+// TestAccServiceAccount_deactivateAfterDowngrade: after the organization leaves the Enterprise
+// plan, the API refuses to read service accounts but still deactivates them (it is how access is
+// cut: their tokens authenticate until then). The refresh keeps the state with a warning, and
+// active = false deactivates the account; its token stops working.
+func TestAccServiceAccount_deactivateAfterDowngrade(t *testing.T) {
+	org := testAccEnterpriseOrganization(t)
+	email := testAccRandomEmail("downgraded-bot")
+	account := func(active bool) string {
+		return testAccProviderBlock(org.Token) + testAccServiceAccountConfig(email, map[string]string{"active": fmt.Sprint(active)})
+	}
+	token := `resource "alien_api_token" "test" {
+  name               = "nightly"
+  expires_in         = "30d"
+  service_account_id = alien_service_account.test.id
+  scope              = "read"
+}
+`
+	var tokenValue string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			// Destroyed on the team plan (by deactivation); read back on the Enterprise plan.
+			if _, err := client.Local(testAccClient(t)).SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise); err != nil {
+				return err
+			}
+			return testAccCheckOrgUsersLocked(org.Client)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: account(true) + token,
+				Check:  testAccCaptureAttr("alien_api_token.test", "token", &tokenValue),
+			},
+			{
+				PreConfig: func() {
+					if _, err := client.Local(testAccClient(t)).SetPlan(context.Background(), org.Organization.ID, client.PlanTeam); err != nil {
+						t.Fatalf("moving organization %s to the team plan: %v", org.Organization.ID, err)
+					}
+					if err := testAccExpectStatus(http.MethodGet, "/datasets", tokenValue, nil, http.StatusOK); err != nil {
+						t.Fatalf("after the downgrade, before the deactivation: %v", err)
+					}
+				},
+				Config: account(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccServiceAccountAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccServiceAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("locked")),
+				},
+				Check: func(*terraform.State) error {
+					return testAccExpectStatus(http.MethodGet, "/datasets", tokenValue, nil, http.StatusUnauthorized)
+				},
+			},
+		},
 	})
 }
 

@@ -76,13 +76,13 @@ func (tx *Tx) InsertEmail(e *Email) error {
 	return err
 }
 
-// ListEmails lists the outbox, oldest first, filtered by recipient (case-insensitive) and kind
+// ListEmails lists the outbox, oldest first, filtered by recipient (by email key: Unicode case-insensitive) and kind
 // when they are not empty.
 func (tx *Tx) ListEmails(to, kind string) ([]*Email, error) {
 	q := `SELECT seq, id, kind, recipient, subject, body, link, sent_at FROM outbox WHERE 1 = 1`
 	var args []any
 	if to != "" {
-		q += ` AND recipient = ?`
+		q += ` AND email_key(recipient) = email_key(?)`
 		args = append(args, to)
 	}
 	if kind != "" {

@@ -92,7 +92,7 @@ func (tx *Tx) GetInvitationByLink(linkHash []byte) (*Invitation, error) {
 
 // PendingInvitationByEmail reads the pending (not yet expired at now) invitation for an email.
 func (tx *Tx) PendingInvitationByEmail(orgID, email string, now time.Time) (*Invitation, error) {
-	return tx.getInvitation(`organization_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+	return tx.getInvitation(`organization_id = ? AND email_key(email) = email_key(?) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?
 		ORDER BY seq DESC LIMIT 1`, orgID, email, unix(now))
 }
 
@@ -119,7 +119,7 @@ func (tx *Tx) ListInvitations(orgID string, f InvitationFilter, now time.Time, p
 		args = append(args, unix(now))
 	}
 	if f.Email != "" {
-		q += ` AND email = ?`
+		q += ` AND email_key(email) = email_key(?)`
 		args = append(args, f.Email)
 	}
 	return listPage(tx, q, args, "seq", p, scanInvitation, func(i *Invitation) int64 { return i.Seq })

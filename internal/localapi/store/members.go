@@ -46,8 +46,10 @@ func (tx *Tx) getUser(where string, arg any) (*User, error) {
 // GetUser reads a user by id.
 func (tx *Tx) GetUser(id string) (*User, error) { return tx.getUser(`id = ?`, id) }
 
-// GetUserByEmail reads a user by email (case-insensitive).
-func (tx *Tx) GetUserByEmail(email string) (*User, error) { return tx.getUser(`email = ?`, email) }
+// GetUserByEmail reads a user by email (by email key: NFC, Unicode case-insensitive).
+func (tx *Tx) GetUserByEmail(email string) (*User, error) {
+	return tx.getUser(`email_key(email) = email_key(?)`, email)
+}
 
 // Member is a membership, with its user's email and name.
 type Member struct {
@@ -105,9 +107,9 @@ func (tx *Tx) GetMemberByUser(orgID, userID string) (*Member, error) {
 	return tx.getMember(`m.organization_id = ? AND m.user_id = ?`, orgID, userID)
 }
 
-// GetMemberByEmail reads the membership of the person with this email (case-insensitive).
+// GetMemberByEmail reads the membership of the person with this email (by email key).
 func (tx *Tx) GetMemberByEmail(orgID, email string) (*Member, error) {
-	return tx.getMember(`m.organization_id = ? AND u.email = ?`, orgID, email)
+	return tx.getMember(`m.organization_id = ? AND email_key(u.email) = email_key(?)`, orgID, email)
 }
 
 // MemberFilter filters a member list; empty fields do not filter.
@@ -126,7 +128,7 @@ func (tx *Tx) ListMembers(orgID string, f MemberFilter, p Page) (items []*Member
 		args = append(args, f.Role)
 	}
 	if f.Email != "" {
-		q += ` AND u.email = ?`
+		q += ` AND email_key(u.email) = email_key(?)`
 		args = append(args, f.Email)
 	}
 	return listPage(tx, q, args, "m.seq", p, scanMember, func(m *Member) int64 { return m.Seq })

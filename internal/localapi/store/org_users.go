@@ -75,12 +75,12 @@ func (tx *Tx) GetOrgUserByID(id string) (*OrgUser, error) {
 
 // GetOrgUserByEmail reads the organization's service account or managed user with this email.
 func (tx *Tx) GetOrgUserByEmail(orgID, email string) (*OrgUser, error) {
-	return tx.getOrgUser(`organization_id = ? AND email = ?`, orgID, email)
+	return tx.getOrgUser(`organization_id = ? AND email_key(email) = email_key(?)`, orgID, email)
 }
 
 // ManagedUsersByEmail lists the managed users with this email across organizations (for login).
 func (tx *Tx) ManagedUsersByEmail(email string) ([]*OrgUser, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+orgUserColumns+` FROM org_users WHERE kind = 'managed_user' AND email = ? ORDER BY seq`, email)
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+orgUserColumns+` FROM org_users WHERE kind = 'managed_user' AND email_key(email) = email_key(?) ORDER BY seq`, email)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (tx *Tx) ListOrgUsers(orgID, kind string, f OrgUserFilter, p Page) (items [
 		q += ` AND locked_at IS NOT NULL`
 	}
 	if f.Email != "" {
-		q += ` AND email = ?`
+		q += ` AND email_key(email) = email_key(?)`
 		args = append(args, f.Email)
 	}
 	return listPage(tx, q, args, "seq", p, scanOrgUser, func(u *OrgUser) int64 { return u.Seq })

@@ -22,6 +22,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"encoding/base32"
 	"errors"
@@ -36,6 +37,8 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 //go:embed migrations/*.sql
@@ -94,10 +97,11 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 		readerDSN = file + "?" + r.Encode()
 	}
 
-	writer, err := sql.Open("sqlite", writerDSN)
+	drv, err := newDriver()
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", dbPath, err)
+		return nil, err
 	}
+	writer := sql.OpenDB(connector{drv: drv, dsn: writerDSN})
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
@@ -106,16 +110,12 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	db := &DB{writer: writer}
 	// The writer connection must exist (and, for files, switch the journal to WAL) before
 	// readers open the database.
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, migrationFiles); err != nil {
 		writer.Close()
 		return nil, err
 	}
 
-	reader, err := sql.Open("sqlite", readerDSN)
-	if err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("store: open %s: %w", dbPath, err)
-	}
+	reader := sql.OpenDB(connector{drv: drv, dsn: readerDSN})
 	reader.SetMaxOpenConns(4)
 	reader.SetMaxIdleConns(4)
 	reader.SetConnMaxLifetime(0)
@@ -129,6 +129,48 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 	db.pin = pin
 	return db, nil
 }
+
+// newDriver is the SQLite driver of one DB: modernc.org/sqlite's, with the SQL functions the
+// schema uses registered on it alone (not on the process-wide "sqlite" driver):
+//   - email_key(email): the key emails compare by (internal/textrule.Key: NFC after Unicode full
+//     case folding). Indexes on email_key(email) keep emails unique and lookups fast; every
+//     query compares email_key(column) = email_key(?).
+func newDriver() (*sqlite.Driver, error) {
+	drv := &sqlite.Driver{}
+	err := drv.RegisterDeterministicScalarFunction("email_key", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case nil:
+			return nil, nil
+		case string:
+			return textrule.Key(v), nil
+		case []byte:
+			return textrule.Key(string(v)), nil
+		}
+		return nil, fmt.Errorf("email_key: %T is not text", args[0])
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: register email_key: %w", err)
+	}
+	return drv, nil
+}
+
+// connector opens connections to dsn with drv (database/sql's OpenDB takes a connector, so no
+// driver name is registered process-wide).
+type connector struct {
+	drv *sqlite.Driver
+	dsn string
+}
+
+// Connect implements driver.Connector.
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.drv.Open(c.dsn)
+}
+
+// Driver implements driver.Connector.
+func (c connector) Driver() driver.Driver { return c.drv }
 
 // uriPath escapes the characters that mean something in a SQLite URI filename ('%' escapes,
 // '?' starts the parameters, '#' a fragment), so that a path is taken literally.
@@ -155,7 +197,7 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-func (db *DB) migrate(ctx context.Context) error {
+func (db *DB) migrate(ctx context.Context, files fs.FS) error {
 	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT    NOT NULL,
@@ -163,7 +205,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	) STRICT`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	names, err := fs.Glob(files, "migrations/*.sql")
 	if err != nil {
 		return fmt.Errorf("store: list migrations: %w", err)
 	}
@@ -182,6 +224,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		migs = append(migs, mig{v, base})
 	}
 	sort.Slice(migs, func(i, j int) bool { return migs[i].version < migs[j].version })
+	for i := 1; i < len(migs); i++ {
+		// Two branches that each added "000N_..." would otherwise apply only one of them.
+		if migs[i].version == migs[i-1].version {
+			return fmt.Errorf("store: migrations %s and %s have the same number: renumber one", migs[i-1].name, migs[i].name)
+		}
+	}
 	for _, m := range migs {
 		err := db.Write(ctx, func(tx *Tx) error {
 			var n int
@@ -191,7 +239,7 @@ func (db *DB) migrate(ctx context.Context) error {
 			if n > 0 {
 				return nil
 			}
-			text, err := migrationFiles.ReadFile("migrations/" + m.name)
+			text, err := fs.ReadFile(files, "migrations/"+m.name)
 			if err != nil {
 				return err
 			}

@@ -2,14 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -117,7 +120,8 @@ func TestFileDatabaseMigratesOnceAndUsesWAL(t *testing.T) {
 				return fmt.Errorf("migrations = %+v, files %v", migs, names)
 			}
 			for i, m := range migs {
-				if m.Version != i+1 || path.Base(names[i]) != m.Name {
+				// Numbers need not be contiguous (branches reserve theirs), only in file order.
+				if !strings.HasPrefix(m.Name, fmt.Sprintf("%04d_", m.Version)) || path.Base(names[i]) != m.Name {
 					return fmt.Errorf("migration %d = %+v, file %s", i, m, names[i])
 				}
 			}
@@ -315,6 +319,54 @@ func TestEmailIsUniqueAmongAnOrganizationsUsers(t *testing.T) {
 	if err := insert(other.ID, KindManagedUser, "bot@example.com"); err != nil {
 		t.Fatalf("same email in another organization: %v", err)
 	}
+	// Emails compare by their key (NFC after Unicode full case folding), not by ASCII case alone.
+	if err := insert(org.ID, KindServiceAccount, "jos\u00e9@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	for _, twin := range []string{"JOS\u00c9@example.com", "jose\u0301@example.com", "JOSE\u0301@EXAMPLE.COM"} {
+		if err := insert(org.ID, KindManagedUser, twin); !errors.Is(err, ErrDuplicate) {
+			t.Errorf("%q after jos\u00e9@example.com: err = %v, want ErrDuplicate", twin, err)
+		}
+	}
+	err := db.Read(ctx, func(tx *Tx) error {
+		u, err := tx.GetOrgUserByEmail(org.ID, "JOSE\u0301@example.com")
+		if err == nil && u.Email != "jos\u00e9@example.com" {
+			err = fmt.Errorf("found %q", u.Email)
+		}
+		return err
+	})
+	if err != nil {
+		t.Errorf("reading by a twin of the email: %v", err)
+	}
+}
+
+func TestUsersAreUniqueByEmailKey(t *testing.T) {
+	ctx := context.Background()
+	db := openMemory(t)
+	insert := func(email string) error {
+		return db.Write(ctx, func(tx *Tx) error {
+			return tx.InsertUser(&User{ID: NewID("usr"), Email: email, CreatedAt: t0})
+		})
+	}
+	if err := insert("stra\u00dfe@example.de"); err != nil {
+		t.Fatal(err)
+	}
+	if err := insert("STRASSE@example.de"); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("STRASSE after stra\u00dfe: err = %v, want ErrDuplicate", err)
+	}
+}
+
+func TestMigrationsWithOneNumberAreRefused(t *testing.T) {
+	files := fstest.MapFS{
+		"migrations/0001_a.sql": {Data: []byte("CREATE TABLE a (x INTEGER) STRICT;")},
+		"migrations/0002_b.sql": {Data: []byte("CREATE TABLE b (x INTEGER) STRICT;")},
+		"migrations/0002_c.sql": {Data: []byte("CREATE TABLE c (x INTEGER) STRICT;")},
+	}
+	db := openMemory(t)
+	err := db.migrate(context.Background(), files)
+	if err == nil || !strings.Contains(err.Error(), "0002_b.sql and 0002_c.sql have the same number") {
+		t.Fatalf("migrating with two migrations numbered 2: %v", err)
+	}
 }
 
 func TestKeysetPagesNeverSkipOrRepeat(t *testing.T) {
@@ -401,5 +453,40 @@ func TestWritesReferringToMissingRowsAreErrGone(t *testing.T) {
 	})
 	if !errors.Is(err, ErrGone) {
 		t.Fatalf("err = %v, want ErrGone", err)
+	}
+}
+
+// TestMigratingTwinEmailsFailsNamingTheIndex: a database made before emails compared by their key
+// that holds two accounts whose emails are one address under it cannot take the unique index; the
+// migration fails, naming it, and changes nothing.
+func TestMigratingTwinEmailsFailsNamingTheIndex(t *testing.T) {
+	ctx := context.Background()
+	before := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_list_indexes.sql"} {
+		data, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before["migrations/"+name] = &fstest.MapFile{Data: data}
+	}
+	drv, err := newDriver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writer := sql.OpenDB(connector{drv: drv, dsn: "file:" + filepath.Join(t.TempDir(), "old.db") + "?_foreign_keys=1&_txlock=immediate"})
+	writer.SetMaxOpenConns(1)
+	t.Cleanup(func() { writer.Close() })
+	db := &DB{writer: writer}
+	if err := db.migrate(ctx, before); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"jos\u00e9@example.com", "JOS\u00c9@example.com"} {
+		if _, err := writer.ExecContext(ctx, `INSERT INTO users (id, email, created_at) VALUES (?, ?, 0)`, NewID("usr"), email); err != nil {
+			t.Fatalf("inserting %s under the old rule: %v", email, err)
+		}
+	}
+	err = db.migrate(ctx, migrationFiles)
+	if err == nil || !strings.Contains(err.Error(), "users_by_email_key") {
+		t.Fatalf("migrating twins: %v, want a failure naming users_by_email_key", err)
 	}
 }

@@ -199,8 +199,11 @@ resource "alien_invitation" "test" {
 	expiry := func(email string) knownvalue.Check {
 		return knownvalue.StringFunc(func(v string) error {
 			invs, err := c.Invitations.List(ctx, client.InvitationListOptions{Email: &email})
-			if err != nil || len(invs) != 1 {
-				return fmt.Errorf("listing the invitations of %s: %v, %d", email, err, len(invs))
+			if err != nil {
+				return fmt.Errorf("listing the invitations of %s: %w", email, err)
+			}
+			if len(invs) != 1 {
+				return fmt.Errorf("%d invitations to %s, want 1", len(invs), email)
 			}
 			if want := formatTime(invs[0].ExpiresAt); v != want {
 				return fmt.Errorf("expires_at %s in state, want %s (the API's)", v, want)

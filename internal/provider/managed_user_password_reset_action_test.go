@@ -260,8 +260,11 @@ action "alien_managed_user_password_reset" "test" {
 					testAccCheckEmails(t, email, "password_reset", 2),
 					func(*terraform.State) error {
 						mu, err := testAccClient(t).ManagedUsers.List(context.Background(), client.ManagedUserListOptions{Email: &email})
-						if err != nil || len(mu) != 1 || mu[0].FirstName != "Janet" {
-							return fmt.Errorf("want one managed user named Janet, got %v (%v)", mu, err)
+						if err != nil {
+							return fmt.Errorf("listing managed users: %w", err)
+						}
+						if len(mu) != 1 || mu[0].FirstName != "Janet" {
+							return fmt.Errorf("want one managed user named Janet, got %v", mu)
 						}
 						return nil
 					},

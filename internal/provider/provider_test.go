@@ -30,8 +30,9 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
-// TestProvider_schemas checks the provider's schema and every resource's, data source's and
-// ephemeral resource's, the way Terraform fetches them (names, attribute definitions).
+// TestProvider_schemas checks the provider's schema and every resource's, data source's,
+// ephemeral resource's and action's, the way Terraform fetches them (names, attribute
+// definitions).
 func TestProvider_schemas(t *testing.T) {
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
@@ -60,6 +61,11 @@ func TestProvider_schemas(t *testing.T) {
 	if _, ok := resp.EphemeralResourceSchemas["alien_access_token"]; !ok {
 		t.Error("ephemeral resource alien_access_token is not registered")
 	}
+	for _, name := range []string{"alien_managed_user_password_reset", "alien_invitation_resend", "alien_api_token_revoke"} {
+		if _, ok := resp.ActionSchemas[name]; !ok {
+			t.Errorf("action %s is not registered", name)
+		}
+	}
 
 	// The descriptions are the docs: no Go identifier (camelCase) may leak into them, as one did
 	// when a rename of a Go type reached alien_invitation's description.
@@ -70,6 +76,9 @@ func TestProvider_schemas(t *testing.T) {
 		for name, s := range m {
 			schemas[kind+" "+name] = s
 		}
+	}
+	for name, s := range resp.ActionSchemas {
+		schemas["action "+name] = s.Schema
 	}
 	for name, s := range schemas {
 		for where, text := range testSchemaDescriptions(s) {
@@ -200,6 +209,7 @@ func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 	for name, data := range map[string]any{
 		"DataSourceData": resp.DataSourceData,
 		"ResourceData":   resp.ResourceData,
+		"ActionData":     resp.ActionData,
 	} {
 		if c, ok := data.(*client.Client); !ok || c == nil {
 			t.Errorf("%s is %T, want a *client.Client", name, data)

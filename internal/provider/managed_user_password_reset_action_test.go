@@ -273,3 +273,37 @@ action "alien_managed_user_password_reset" "test" {
 		},
 	})
 }
+
+// TestAccManagedUserPasswordResetAction_invoke runs `terraform apply -invoke` (Terraform 1.14 and
+// later) on a configuration that holds nothing but the action, naming by email a user that no
+// configuration manages: one email is sent, the output says so and shows no secret, and a second
+// run sends a second email.
+func TestAccManagedUserPasswordResetAction_invoke(t *testing.T) {
+	t.Parallel()
+	testAccPreCheck(t)
+	testAccRequireActions(t)
+	testAccRequireLocal(t)
+	email := testAccRandomEmail("reset-cli")
+	mu := testAccCreateManagedUser(t, testAccClient(t), email)
+	w := testAccNewCLIWorkspace(t, fmt.Sprintf(`
+action "alien_managed_user_password_reset" "jane" {
+  config {
+    email = %q
+  }
+}
+`, email))
+
+	for run := 1; run <= 2; run++ {
+		out := w.mustRun("apply", "-auto-approve", "-invoke=action.alien_managed_user_password_reset.jane")
+		if n := testAccCountEmails(t, email, "password_reset"); n != 1+run {
+			t.Fatalf("%d password-reset emails after %d runs, want %d:\n%s", n, run, 1+run, out)
+		}
+		want := "Sent a password-reset email to managed user " + mu.ID + " (" + email + ")"
+		if !strings.Contains(out, want) || !strings.Contains(out, "Actions: 1 invoked.") {
+			t.Errorf("the -invoke output does not say %q:\n%s", want, out)
+		}
+		if link := testAccLinkToken(t, email, "password_reset"); strings.Contains(out, link) || credentialShape.MatchString(out) {
+			t.Error("the -invoke output shows a secret")
+		}
+	}
+}

@@ -321,7 +321,15 @@ func (c cliInfo) isTerraformAtLeast(v string) bool {
 
 // identifyCLI reads the CLI's name and version.
 func identifyCLI(ctx context.Context, path string) (cliInfo, error) {
-	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
+	// An empty CLI configuration: the caller's may name a missing file, which makes OpenTofu print
+	// a warning before the JSON.
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	command := func(args ...string) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, path, args...) //nolint:gosec // the CLI the caller named
+		cmd.Env = env
+		return cmd
+	}
+	out, err := command("version", "-json").Output()
 	if err != nil {
 		return cliInfo{}, fmt.Errorf("%s version -json: %w", path, err)
 	}
@@ -336,7 +344,7 @@ func identifyCLI(ctx context.Context, path string) (cliInfo, error) {
 		return cliInfo{}, fmt.Errorf("%s version -json: %w", path, err)
 	}
 	// Both answer {"terraform_version": ...}; OpenTofu's text output starts with "OpenTofu".
-	text, _ := exec.CommandContext(ctx, path, "version").Output()
+	text, _ := command("version").Output()
 	return cliInfo{path: path, version: ver, tofu: bytes.HasPrefix(bytes.TrimSpace(text), []byte("OpenTofu"))}, nil
 }
 

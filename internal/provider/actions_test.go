@@ -18,10 +18,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -375,4 +383,69 @@ func (w *testAccCLIWorkspace) mustRun(args ...string) string {
 		w.t.Fatalf("%s %s exited %d:\n%s", w.cli, strings.Join(args, " "), code, out)
 	}
 	return out
+}
+
+// TestValidateActionPlan checks the plan-time checks on a schema of its own: a null required
+// attribute, validators of each attribute (in the order of their names) and the config
+// validators; an attribute type it cannot check is reported, not skipped.
+func TestValidateActionPlan(t *testing.T) {
+	ctx := context.Background()
+	s := actionschema.Schema{Attributes: map[string]actionschema.Attribute{
+		"b_id":    actionschema.StringAttribute{Required: true, Validators: []validator.String{apiIDValidator("tok_", "API token", "an id")}},
+		"a_id":    actionschema.StringAttribute{Optional: true, Validators: []validator.String{apiIDValidator("mu_", "managed user", "an id")}},
+		"c_email": actionschema.StringAttribute{Optional: true, Validators: emailValidators()},
+	}}
+	config := func(values map[string]tftypes.Value) tfsdk.Config {
+		typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("the schema is not an object")
+		}
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+			if v, ok := values[name]; ok {
+				attrs[name] = v
+			}
+		}
+		return tfsdk.Config{Schema: s, Raw: tftypes.NewValue(typ, attrs)}
+	}
+	summaries := func(diags diag.Diagnostics) []string {
+		var out []string
+		for _, d := range diags {
+			out = append(out, d.Summary())
+		}
+		return out
+	}
+	exactlyOne := []action.ConfigValidator{actionvalidator.ExactlyOneOf(path.MatchRoot("a_id"), path.MatchRoot("c_email"))}
+
+	var diags diag.Diagnostics
+	validateActionPlan(ctx, action.ModifyPlanRequest{Config: config(map[string]tftypes.Value{
+		"a_id": str("sa_x"), "b_id": str("tok_x"), "c_email": str("not an email"),
+	})}, s, exactlyOne, &diags)
+	if got, want := summaries(diags), []string{"Invalid managed user id", "Invalid email address", "Invalid Attribute Combination"}; !slices.Equal(got, want) {
+		t.Errorf("diagnostics %q, want %q", got, want)
+	}
+
+	diags = nil
+	validateActionPlan(ctx, action.ModifyPlanRequest{Config: config(map[string]tftypes.Value{
+		"b_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "a_id": str("mu_x"),
+	})}, s, exactlyOne, &diags)
+	if diags.HasError() {
+		t.Errorf("an unknown value and a good one: %v", diags)
+	}
+
+	diags = nil
+	validateActionPlan(ctx, action.ModifyPlanRequest{Config: config(nil)}, s, nil, &diags)
+	if got := summaries(diags); !slices.Equal(got, []string{"Missing required argument"}) {
+		t.Errorf("a null required attribute: %q", got)
+	}
+
+	withBool := actionschema.Schema{Attributes: map[string]actionschema.Attribute{"flag": actionschema.BoolAttribute{Optional: true}}}
+	typ, _ := withBool.Type().TerraformType(ctx).(tftypes.Object)
+	diags = nil
+	validateActionPlan(ctx, action.ModifyPlanRequest{Config: tfsdk.Config{Schema: withBool,
+		Raw: tftypes.NewValue(typ, map[string]tftypes.Value{"flag": tftypes.NewValue(tftypes.Bool, true)})}}, withBool, nil, &diags)
+	if got := summaries(diags); !slices.Equal(got, []string{"Unsupported attribute type"}) {
+		t.Errorf("a bool attribute: %q", got)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -431,7 +432,13 @@ func formatTime(t time.Time) string {
 // (PlanAction), so every action's ModifyPlan calls this: a value from a variable
 // (`-var token_id=...`) is checked before the action runs, with the attribute path.
 func validateActionPlan(ctx context.Context, req action.ModifyPlanRequest, s actionschema.Schema, validators []action.ConfigValidator, diags *diag.Diagnostics) {
-	for name, attr := range s.Attributes {
+	names := make([]string, 0, len(s.Attributes))
+	for name := range s.Attributes {
+		names = append(names, name)
+	}
+	slices.Sort(names) // diagnostics in a stable order
+	for _, name := range names {
+		attr := s.Attributes[name]
 		at := path.Root(name)
 		str, ok := attr.(actionschema.StringAttribute)
 		if !ok {

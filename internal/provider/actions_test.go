@@ -306,12 +306,14 @@ func testExpectNoSecret(t *testing.T, run testActionRun, secrets []string) {
 	}
 }
 
-// testAccRequireActions skips the test unless the CLI under test runs actions (Terraform 1.14
-// and later; OpenTofu has none).
+// testAccCLIHasActions tells whether a CLI runs actions: action blocks, action_trigger and
+// terraform apply -invoke (Terraform 1.14 and later; OpenTofu has none).
+func testAccCLIHasActions(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") }
+
+// testAccRequireActions skips the test unless the CLI under test runs actions.
 func testAccRequireActions(t *testing.T) {
 	t.Helper()
-	testAccRequireCLI(t, "actions (action blocks, action_trigger, terraform apply -invoke)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") })
+	testAccRequireCLI(t, "actions (action blocks, action_trigger, terraform apply -invoke)", testAccCLIHasActions)
 }
 
 // testAccDevOverridesEnv builds the provider from this tree and answers the environment of a CLI

@@ -295,3 +295,5 @@ action "alien_api_token_revoke" "leaked" {
 		t.Errorf("the new token does not work: %v", err)
 	}
 }
+
+func (*apiTokenRevokeAction) testModel() any { return &apiTokenRevokeActionModel{} }

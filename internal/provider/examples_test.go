@@ -27,7 +27,7 @@ func TestAccExamples_valid(t *testing.T) {
 
 	patterns := []string{"provider/*.tf", "resources/*/*.tf", "data-sources/*/*.tf", "ephemeral-resources/*/*.tf"}
 	// Action blocks are Terraform 1.14's: older CLIs and OpenTofu cannot validate them.
-	if cli.IsTerraformAtLeast("1.14.0") {
+	if testAccCLIHasActions(cli) {
 		patterns = append(patterns, "actions/*/*.tf")
 	} else {
 		t.Logf("examples/actions not validated: actions are not supported by %s", cli)
@@ -60,6 +60,10 @@ func TestAccExamples_valid(t *testing.T) {
 
 	requiredProviders := regexp.MustCompile(`(?m)^\s*required_providers\s*{`)
 	for _, file := range files {
+		if strings.HasPrefix(file, filepath.Join(testExamplesDir, "ephemeral-resources")) && !testAccCLIHasEphemeral(cli) {
+			t.Logf("not validating %s: %s has no ephemeral resources", file, cli)
+			continue
+		}
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -85,10 +85,10 @@ func TestAccInvitationResendAction_sendsOneEmail(t *testing.T) {
 		`^Sent invitation `+inv.ID+` to `+quoted+` again: a new link, valid until `+formatTime(resent.ExpiresAt)+
 			`; the previous link no longer works$`)
 
-	if _, err := c.Public.ViewInvitation(ctx, firstLink); !isNotFound(err) {
+	if _, err := client.Person(c).ViewInvitation(ctx, firstLink); !isNotFound(err) {
 		t.Errorf("the previous invitation link still works (%v)", err)
 	}
-	if link, err := c.Public.ViewInvitation(ctx, secondLink); err != nil || link.Status != client.InvitationPending {
+	if link, err := client.Person(c).ViewInvitation(ctx, secondLink); err != nil || link.Status != client.InvitationPending {
 		t.Errorf("the new invitation link: %+v, %v; want a pending invitation", link, err)
 	}
 
@@ -290,7 +290,7 @@ func TestAccInvitationResendAction_retriedOnce(t *testing.T) {
 	const runs = 6
 	for i := 1; i <= runs; i++ {
 		testExpectActionOK(t, p.invoke(testInvitationResendAction, map[string]string{"invitation_id": inv.ID}))
-		emails, err := checker.Local.Outbox(context.Background(), email)
+		emails, err := client.Local(checker).Outbox(context.Background(), email)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,3 +349,5 @@ action "alien_invitation_resend" "jane" {
 		t.Errorf("%s is a member after a re-send (%v)", email, err)
 	}
 }
+
+func (*invitationResendAction) testModel() any { return &invitationResendActionModel{} }

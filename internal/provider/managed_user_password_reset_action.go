@@ -160,7 +160,7 @@ func (a *managedUserPasswordResetAction) find(ctx context.Context, config manage
 		return users[0]
 	}
 	detail := fmt.Sprintf("The organization has no managed user with the email %q. Nothing was sent.", email)
-	if saID, _, found, err := orgUserByEmail(ctx, a.client, orgUserKindServiceAccount, email); err == nil && found {
+	if saID, _, found, err := serviceAccountKind.byEmail(ctx, a.client, email); err == nil && found {
 		detail = fmt.Sprintf("The email %q belongs to service account %s, not to a managed user: service accounts "+
 			"cannot log in and have no password. Nothing was sent.", email, saID)
 	}

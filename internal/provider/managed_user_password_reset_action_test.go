@@ -101,10 +101,10 @@ func TestAccManagedUserPasswordResetAction_sendsOneEmail(t *testing.T) {
 
 	// What the progress message says is true: only the newest link sets a password.
 	ctx := context.Background()
-	if err := c.Public.ResetPassword(ctx, secondLink, "correct horse battery staple"); err == nil {
+	if err := client.Person(c).ResetPassword(ctx, secondLink, "correct horse battery staple"); err == nil {
 		t.Error("an earlier reset link still set a password")
 	}
-	if err := c.Public.ResetPassword(ctx, thirdLink, "correct horse battery staple"); err != nil {
+	if err := client.Person(c).ResetPassword(ctx, thirdLink, "correct horse battery staple"); err != nil {
 		t.Errorf("the newest reset link did not set a password: %v", err)
 	}
 }
@@ -183,7 +183,7 @@ func TestAccManagedUserPasswordResetAction_retriedOnce(t *testing.T) {
 	const runs = 6
 	for i := 1; i <= runs; i++ {
 		testExpectActionOK(t, p.invoke(testPasswordResetAction, map[string]string{"managed_user_id": mu.ID}))
-		emails, err := checker.Local.Outbox(context.Background(), email)
+		emails, err := client.Local(checker).Outbox(context.Background(), email)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +203,7 @@ func testAccExpectReplayed(t *testing.T, api *testAccFaultyAPI, route string, ru
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := c.Local.Stats(context.Background())
+	st, err := client.Local(c).Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,3 +307,5 @@ action "alien_managed_user_password_reset" "jane" {
 		}
 	}
 }
+
+func (*managedUserPasswordResetAction) testModel() any { return &managedUserPasswordResetActionModel{} }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,24 +13,27 @@ import (
 const testExamplesDir = "../../examples"
 
 // TestAccExamples_valid checks every example configuration that the docs show (examples/provider,
-// resources, data-sources and ephemeral-resources; the quickstart is applied by make demo): that
-// terraform fmt leaves it as it is, and that terraform validate accepts it against the provider's
-// schema, so that what a user copies from the docs is well formed. Each file is validated alone
-// (resource.tf and import-by-block.tf declare the same resource), with the built provider through
-// dev_overrides: nothing is installed, and no API is called.
+// resources, data-sources, ephemeral-resources and, on Terraform 1.14 and later, actions; the
+// quickstart is applied by make demo): that terraform fmt leaves it as it is, and that terraform
+// validate accepts it against the provider's schema, so that what a user copies from the docs is
+// well formed. Each file is validated alone (resource.tf and import-by-block.tf declare the same
+// resource), with the built provider through dev_overrides: nothing is installed, and no API is
+// called.
 func TestAccExamples_valid(t *testing.T) {
 	t.Parallel()
 	testAccPreCheck(t)
-	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraform == "" {
-		var err error
-		if terraform, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no terraform CLI: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
+	cli := testAccCLI(t)
+	terraform := cli.Path
 
+	patterns := []string{"provider/*.tf", "resources/*/*.tf", "data-sources/*/*.tf", "ephemeral-resources/*/*.tf"}
+	// Action blocks are Terraform 1.14's: older CLIs and OpenTofu cannot validate them.
+	if testAccCLIHasActions(cli) {
+		patterns = append(patterns, "actions/*/*.tf")
+	} else {
+		t.Logf("examples/actions not validated: actions are not supported by %s", cli)
+	}
 	var files []string
-	for _, pattern := range []string{"provider/*.tf", "resources/*/*.tf", "data-sources/*/*.tf", "ephemeral-resources/*/*.tf"} {
+	for _, pattern := range patterns {
 		matches, err := filepath.Glob(filepath.Join(testExamplesDir, pattern))
 		if err != nil {
 			t.Fatal(err)
@@ -42,23 +44,11 @@ func TestAccExamples_valid(t *testing.T) {
 		t.Fatalf("found %d example files under %s, want every resource's, data source's and ephemeral resource's", len(files), testExamplesDir)
 	}
 
-	// The built provider, and a CLI configuration that points Terraform at it. The environment of
-	// each command carries it, so the test changes no process-wide setting.
-	pluginDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-alien"),
-		"github.com/alien-intelligence/terraform-provider-alien")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
-	rc := fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"alien-intelligence/alien", pluginDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	// The built provider through dev_overrides; the environment of each command carries it, so
+	// the test changes no process-wide setting.
+	env := testAccDevOverridesEnv(t)
 	run := func(dir string, args ...string) (string, error) {
-		cmd := exec.Command(terraform, args...) //nolint:gosec // the test's own terraform and files
+		cmd := exec.Command(terraform, args...)
 		cmd.Dir, cmd.Env = dir, env
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -69,7 +59,6 @@ func TestAccExamples_valid(t *testing.T) {
 	}
 
 	requiredProviders := regexp.MustCompile(`(?m)^\s*required_providers\s*{`)
-	cli := testAccCLI(t)
 	for _, file := range files {
 		if strings.HasPrefix(file, filepath.Join(testExamplesDir, "ephemeral-resources")) && !testAccCLIHasEphemeral(cli) {
 			t.Logf("not validating %s: %s has no ephemeral resources", file, cli)

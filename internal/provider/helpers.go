@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	actionschema "github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -360,5 +364,125 @@ func (v ruleValidator) ValidateString(_ context.Context, req validator.StringReq
 			fmt.Sprintf("Attribute %s %s: %s; got %q.", req.Path, te.Rule, te.Reason, value))
 	default:
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("Attribute %s: %s; got %q.", req.Path, err, value))
+	}
+}
+
+// apiIDValidator checks at plan time that a value is an id of one kind of API object: prefix
+// (such as "tok_") and more, without the characters a path cannot hold. kind names the object
+// ("API token"); example says where such an id comes from. The API prefixes every id with its
+// kind, so an id of another kind is refused before any API call.
+func apiIDValidator(prefix, kind, example string) validator.String {
+	return apiIDFormatValidator{prefix: prefix, kind: kind, example: example}
+}
+
+// apiIDFormatValidator is the validator apiIDValidator returns.
+type apiIDFormatValidator struct {
+	prefix, kind, example string
+}
+
+var _ validator.String = apiIDFormatValidator{}
+
+// Description describes the validation in plain text.
+func (v apiIDFormatValidator) Description(_ context.Context) string {
+	return fmt.Sprintf("value must be the id of %s (%s...)", withArticle(v.kind), v.prefix)
+}
+
+// MarkdownDescription describes the validation in Markdown.
+func (v apiIDFormatValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateString checks a known value. A value shaped like a credential (a token's secret value
+// pasted where its id belongs) is refused without being repeated: errors are printed, logged
+// and kept in CI output.
+func (v apiIDFormatValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id := req.ConfigValue.ValueString()
+	switch {
+	case strings.HasPrefix(id, "oat_") || strings.HasPrefix(id, "oaa_"):
+		resp.Diagnostics.AddAttributeError(req.Path, "A credential where an id belongs",
+			fmt.Sprintf("Attribute %s holds a credential's secret value (oat_... or oaa_...), not the id of %s "+
+				"(%s...). Remove the value from the configuration (it is a secret) and give the id instead: %s.",
+				req.Path, withArticle(v.kind), v.prefix, v.example))
+	case !strings.HasPrefix(id, v.prefix) || len(id) == len(v.prefix) || strings.ContainsAny(id, "/?# "):
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.kind+" id",
+			fmt.Sprintf("Attribute %s must be the id of %s (%s...): %s; got %q.",
+				req.Path, withArticle(v.kind), v.prefix, v.example, id))
+	}
+}
+
+// withArticle puts "a" or "an" before a noun phrase.
+func withArticle(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiouAEIOU", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+// actionClientReady tells whether an action was configured with an API client; when it was not
+// (Terraform always configures the provider before it invokes an action), it adds an error.
+func actionClientReady(c *client.Client, diags *diag.Diagnostics) bool {
+	if c == nil {
+		diags.AddError("Provider not configured",
+			"The action was invoked before the alien provider was configured, so it has no API client. "+
+				"This is a bug in the provider or in the program that invokes it: please report it.")
+		return false
+	}
+	return true
+}
+
+// formatTime prints an API timestamp for a message: RFC 3339 in UTC, as state holds it.
+func formatTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339)
+}
+
+// validateActionPlan runs, on the configuration an action is planned with, the checks of its
+// schema (required attributes, attribute validators) and its config validators. Terraform 1.14
+// runs them (ValidateActionConfig) only when it validates the configuration, where variables are
+// still unknown and the checks pass; the plan then hands the provider the real values
+// (PlanAction), so every action's ModifyPlan calls this: a value from a variable
+// (`-var token_id=...`) is checked before the action runs, with the attribute path.
+func validateActionPlan(ctx context.Context, req action.ModifyPlanRequest, s actionschema.Schema, validators []action.ConfigValidator, diags *diag.Diagnostics) {
+	names := make([]string, 0, len(s.Attributes))
+	for name := range s.Attributes {
+		names = append(names, name)
+	}
+	slices.Sort(names) // diagnostics in a stable order
+	for _, name := range names {
+		attr := s.Attributes[name]
+		at := path.Root(name)
+		str, ok := attr.(actionschema.StringAttribute)
+		if !ok {
+			diags.AddAttributeError(at, "Unsupported attribute type",
+				fmt.Sprintf("The action's attribute %s is a %T, which the provider cannot check at plan time. This is a "+
+					"bug in the provider: please report it.", name, attr))
+			continue
+		}
+		var value types.String
+		diags.Append(req.Config.GetAttribute(ctx, at, &value)...)
+		if value.IsUnknown() {
+			continue
+		}
+		if value.IsNull() {
+			if str.Required {
+				diags.AddAttributeError(at, "Missing required argument",
+					fmt.Sprintf("The argument %s is required, but its value is null (from a variable without a value?). "+
+						"Set it, for example with -var.", name))
+			}
+			continue
+		}
+		vreq := validator.StringRequest{Path: at, PathExpression: at.Expression(), Config: req.Config, ConfigValue: value}
+		for _, v := range str.Validators {
+			vresp := &validator.StringResponse{}
+			v.ValidateString(ctx, vreq, vresp)
+			diags.Append(vresp.Diagnostics...)
+		}
+	}
+	for _, v := range validators {
+		vresp := &action.ValidateConfigResponse{}
+		v.ValidateAction(ctx, action.ValidateConfigRequest{Config: req.Config}, vresp)
+		diags.Append(vresp.Diagnostics...)
 	}
 }

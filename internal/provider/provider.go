@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -52,6 +53,7 @@ const (
 var (
 	_ provider.Provider                       = &alienProvider{}
 	_ provider.ProviderWithEphemeralResources = &alienProvider{}
+	_ provider.ProviderWithActions            = &alienProvider{}
 )
 
 // New returns a function that creates the provider; version is the release version (or "dev",
@@ -156,7 +158,7 @@ func (p *alienProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 // Configure builds the API client from the provider block and the environment (the block wins)
-// and hands it to every resource, data source and ephemeral resource.
+// and hands it to every resource, data source, ephemeral resource and action.
 func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config alienProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -231,6 +233,7 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	resp.DataSourceData = c
 	resp.ResourceData = newResourceData(c)
+	resp.ActionData = c
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c, ClientID: settings.clientID, ClientSecret: settings.clientSecret}
 	tflog.Info(ctx, "Configured the Alien API client")
 }
@@ -239,11 +242,11 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 // process, so it is never sent anywhere.
 const deferredToken = "deferred-until-apply"
 
-// configureDeferred hands the resources, data sources and ephemeral resources a client whose every
-// request fails at once (no retries) with deferredConfigError: the provider block holds values
-// known only after apply (unknown names them). Terraform configures the provider again with known
-// values before it applies, so only what must call the API during plan (a data source, a refresh,
-// a plan-time check) fails, with an error that says why.
+// configureDeferred hands the resources, data sources, ephemeral resources and actions a client
+// whose every request fails at once (no retries) with deferredConfigError: the provider block
+// holds values known only after apply (unknown names them). Terraform configures the provider
+// again with known values before it applies, so only what must call the API during plan (a data
+// source, a refresh, a plan-time check) fails, with an error that says why.
 func (p *alienProvider) configureDeferred(ctx context.Context, config alienProviderModel, unknown []string, resp *provider.ConfigureResponse) {
 	tflog.Info(ctx, "The Alien provider configuration is known only after apply: API calls during plan will fail",
 		map[string]any{"unknown_arguments": strings.Join(unknown, ", ")})
@@ -271,6 +274,7 @@ func (p *alienProvider) configureDeferred(ctx context.Context, config alienProvi
 	}
 	resp.DataSourceData = c
 	resp.ResourceData = newResourceData(c)
+	resp.ActionData = c
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c}
 }
 
@@ -331,6 +335,15 @@ func (p *alienProvider) DataSources(_ context.Context) []func() datasource.DataS
 func (p *alienProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeralResource,
+	}
+}
+
+// Actions lists the actions (Terraform 1.14 and later). One line per action, sorted by name.
+func (p *alienProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewAPITokenRevokeAction,
+		NewInvitationResendAction,
+		NewManagedUserPasswordResetAction,
 	}
 }
 

@@ -30,8 +30,9 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
-// TestProvider_schemas checks the provider's schema and every resource's, data source's and
-// ephemeral resource's, the way Terraform fetches them (names, attribute definitions).
+// TestProvider_schemas checks the provider's schema and every resource's, data source's,
+// ephemeral resource's and action's, the way Terraform fetches them (names, attribute
+// definitions).
 func TestProvider_schemas(t *testing.T) {
 	server, err := providerserver.NewProtocol6WithError(New("test")())()
 	if err != nil {
@@ -53,6 +54,9 @@ func TestProvider_schemas(t *testing.T) {
 		for name, s := range m {
 			schemas[kind+" "+name] = s
 		}
+	}
+	for name, s := range resp.ActionSchemas {
+		schemas["action "+name] = s.Schema
 	}
 	for name, s := range schemas {
 		for where, text := range testSchemaDescriptions(s) {
@@ -187,6 +191,10 @@ func expectConfigured(t *testing.T, resp *provider.ConfigureResponse) {
 	// Resources get the same client, and the notes their plans share.
 	if rd, ok := resp.ResourceData.(*resourceData); !ok || rd == nil || rd.client != c || rd.notes == nil {
 		t.Errorf("ResourceData is %T, want a *resourceData with the data sources' client", resp.ResourceData)
+	}
+	// Actions get the client itself.
+	if ac, ok := resp.ActionData.(*client.Client); !ok || ac != c {
+		t.Errorf("ActionData is %T, want the data sources' *client.Client", resp.ActionData)
 	}
 	// Ephemeral resources also get the provider's OAuth client credentials (alien_access_token).
 	if d, ok := resp.EphemeralResourceData.(*ephemeralResourceData); !ok || d == nil || d.Client != c {

@@ -178,6 +178,26 @@ var testModelChecks = map[string]func(t *testing.T, value, model any){
 			t.Errorf("the model %T does not match the schema of %T: %v", model, e, diags)
 		}
 	},
+	kindAction: func(t *testing.T, value, model any) {
+		// An action has a configuration only: the model must read one (every attribute null).
+		ctx := context.Background()
+		a := value.(action.Action)
+		var resp action.SchemaResponse
+		a.Schema(ctx, action.SchemaRequest{}, &resp)
+		testCheckSchema(t, a, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
+		typ, ok := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("the schema of %T is not an object", a)
+		}
+		attrs := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			attrs[name] = tftypes.NewValue(at, nil)
+		}
+		config := tfsdk.Config{Schema: resp.Schema, Raw: tftypes.NewValue(typ, attrs)}
+		if diags := config.Get(ctx, model); diags.HasError() {
+			t.Errorf("the model %T does not match the schema of %T: %v", model, a, diags)
+		}
+	},
 }
 
 // TestModelsMatchSchemas checks that every registered type's schema is valid, and that its model
@@ -205,6 +225,7 @@ var testExamplePaths = map[string][]string{
 	kindResource:          {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf"},
 	kindDataSource:        {"examples/data-sources/%s/data-source.tf"},
 	kindEphemeralResource: {"examples/ephemeral-resources/%s/ephemeral-resource.tf"},
+	kindAction:            {"examples/actions/%s/action.tf"},
 }
 
 // Every registration has the examples its documentation page shows (make docs generates the page

@@ -302,7 +302,7 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, key, err := newOrganization(tx, bc.OrganizationName, planEnterprise, user.ID, now)
+	org, key, err := newOrganization(tx, bc.OrganizationName, planEnterprise, nil, user.ID, now)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ const (
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
 	codeIdempotencyReuse = "idempotency_key_reused"
+	codeIdempotencyInUse = "idempotency_key_in_use"
 	codeRateLimited      = "rate_limited"
 	codeInternal         = "internal"
 	codeUnavailable      = "unavailable"
@@ -69,6 +70,10 @@ func errConflict(format string, args ...any) *apiError {
 
 func errIdempotencyReused(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusUnprocessableEntity, Code: codeIdempotencyReuse, Message: fmt.Sprintf(format, args...)}
+}
+
+func errIdempotencyInUse(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeIdempotencyInUse, Message: fmt.Sprintf(format, args...)}
 }
 
 // errorBody is the error envelope.

@@ -139,6 +139,8 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// inFlight holds the Idempotency-Keys of the writes being served (see writeSync).
+	inFlight keysInFlight
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,

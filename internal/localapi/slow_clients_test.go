@@ -109,7 +109,9 @@ func TestAnIdleConnectionIsClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		t.Fatal(err)
+	}
 	res.Body.Close()
 	if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
 		t.Fatalf("an idle connection was not closed: %v", err)
@@ -174,7 +176,9 @@ func TestRequestsNetHTTPRefusesAnswerTheEnvelope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, res.Body)
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		t.Fatal(err)
+	}
 	res.Body.Close()
 	if _, err := io.WriteString(conn, "GET /me HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\x1bb\r\n\r\n"); err != nil {
 		t.Fatal(err)

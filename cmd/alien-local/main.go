@@ -107,7 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("alien-local serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	fs.StringVar(&o.db, "db", "alien-local.db", `SQLite database file, or ":memory:"`)
+	fs.StringVar(&o.db, "db", "alien-local.db", `SQLite database file (created 0600; one that other users can read is refused), or ":memory:"`)
 	fs.StringVar(&o.envFile, "env-file", "", "on a new database, also write the ALIEN_* lines to this file (mode 0600)")
 	fs.BoolVar(&o.printEmails, "print-emails", false, "print every email sent (invitations, password resets) on stderr")
 	fs.BoolVar(&o.timeTravel, "time-travel", false, "allow POST /_local/clock to move the clock forward")

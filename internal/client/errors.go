@@ -49,9 +49,12 @@ const (
 	CodeAlreadyMember        = "already_member"
 	CodeInvitationPending    = "invitation_pending"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
-	CodeRateLimited          = "rate_limited"
-	CodeInternal             = "internal"
-	CodeUnavailable          = "unavailable"
+	// CodeIdempotencyKeyInUse (409): a request with the same Idempotency-Key is still being
+	// served; the client retries it (see callState.decide).
+	CodeIdempotencyKeyInUse = "idempotency_key_in_use"
+	CodeRateLimited         = "rate_limited"
+	CodeInternal            = "internal"
+	CodeUnavailable         = "unavailable"
 )
 
 // APIError is an error answered by the API. It never holds a request body, a header or a secret
@@ -108,8 +111,9 @@ func (e *APIError) Is(target error) bool {
 	case ErrPlanRequired:
 		return e.Code == CodePlanRequired
 	case ErrConflict:
-		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict || e.Code == CodeLastOwner ||
-			e.Code == CodeAlreadyMember || e.Code == CodeInvitationPending
+		// A key in use (a request still being served) says nothing about the object's state.
+		return (e.StatusCode == http.StatusConflict && e.Code != CodeIdempotencyKeyInUse) || e.Code == CodeConflict ||
+			e.Code == CodeLastOwner || e.Code == CodeAlreadyMember || e.Code == CodeInvitationPending
 	case ErrLastOwner:
 		return e.Code == CodeLastOwner
 	case ErrAlreadyMember:
@@ -156,6 +160,16 @@ type errorBody struct {
 	Message   string `json:"message"`
 	Field     string `json:"field"`
 	RequestID string `json:"request_id"`
+}
+
+// envelopeCode is the code of an error envelope, or "" when body is not one.
+func envelopeCode(body []byte) string {
+	var env errorEnvelope
+	var eb errorBody
+	if json.Unmarshal(body, &env) != nil || len(env.Error) == 0 || json.Unmarshal(env.Error, &eb) != nil {
+		return ""
+	}
+	return eb.Code
 }
 
 // newAPIError builds an APIError from a failed response's status, headers and body. A body that

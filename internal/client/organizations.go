@@ -42,7 +42,8 @@ func (s *organizations) Create(ctx context.Context, opts OrganizationCreateOptio
 	return doJSON[OrganizationCreated](ctx, s.c, &request{method: http.MethodPost, path: "/organizations", body: organizationWrite{Name: opts.Name}})
 }
 
-// Read reads an organization: the credential's own, or one where the user behind it is an Owner.
+// Read reads an organization: the credential's own, or one created from it while the user behind
+// the credential is an Owner of both (any other answers an error matching ErrNotFound).
 func (s *organizations) Read(ctx context.Context, organizationID string) (*Organization, error) {
 	if err := requireID("organization_id", organizationID); err != nil {
 		return nil, err

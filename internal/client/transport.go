@@ -243,8 +243,9 @@ func newIdempotencyKey() string {
 // transport errors only when idempotent, nothing else. The response's body is read inside the
 // attempt (so a connection dropped mid-body is retried too) and handed back buffered.
 func (c *core) retry(ctx context.Context, req *retryablehttp.Request, path string, idempotent bool, refresh func(*http.Request) error) (*http.Response, error) {
-	st := &callState{core: c, ctx: ctx, method: req.Method, path: path, idempotent: idempotent}
-	req.SetResponseHandler(readBody)
+	st := &callState{core: c, ctx: ctx, method: req.Method, path: path, idempotent: idempotent,
+		keyed: req.Header.Get("Idempotency-Key") != ""}
+	req.SetResponseHandler(st.readBody)
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
 		RetryWaitMin: c.waitMin,
@@ -254,6 +255,7 @@ func (c *core) retry(ctx context.Context, req *retryablehttp.Request, path strin
 			st.attempt = i + 1
 			st.start = time.Now()
 			st.awaitingBody = false
+			st.body = nil
 		},
 		CheckRetry:   st.checkRetry,
 		Backoff:      st.backoff,
@@ -281,11 +283,13 @@ func (c *core) retry(ctx context.Context, req *retryablehttp.Request, path strin
 	return resp, nil
 }
 
-// readBody buffers a response's body inside the attempt.
-func readBody(resp *http.Response) error {
+// readBody buffers a response's body inside the attempt, and keeps it for the retry policy's
+// second look (see checkRetry).
+func (st *callState) readBody(resp *http.Response) error {
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(b))
+	st.body = b
 	if err != nil {
 		return err
 	}
@@ -308,10 +312,12 @@ type callState struct {
 	method     string
 	path       string
 	idempotent bool
+	keyed      bool // the request carries an Idempotency-Key
 
 	attempt      int
 	start        time.Time
-	awaitingBody bool // the first check of an attempt passed; the body is being read
+	awaitingBody bool   // the first check of an attempt passed; the body is being read
+	body         []byte // the attempt's body, once read
 	reason       string
 }
 
@@ -349,6 +355,12 @@ func (st *callState) decide(ctx context.Context, resp *http.Response, err error)
 		return true, reason, nil
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented && st.idempotent:
 		return true, fmt.Sprintf("%d %s", resp.StatusCode, codeForStatus(resp.StatusCode)), nil
+	case resp.StatusCode == http.StatusConflict && st.keyed && st.awaitingBody &&
+		envelopeCode(st.body) == CodeIdempotencyKeyInUse:
+		// This call's own earlier attempt is still being served (its answer was lost, or is
+		// late): the same key replays that attempt's answer once it is done. Decided on the
+		// second look, with the body read.
+		return true, "409 " + CodeIdempotencyKeyInUse, nil
 	}
 	return false, "", nil
 }

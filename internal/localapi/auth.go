@@ -34,8 +34,11 @@ const (
 	kindOAuthClient         = "oauth_client"
 	kindManagedUser         = "managed_user"
 
-	// accessTokenTTL is the lifetime of OAuth access tokens and managed-user sessions.
-	accessTokenTTL = time.Hour
+	// accessTokenTTL is the lifetime of OAuth access tokens and managed-user sessions. A signed
+	// token claiming a longer life, or an issue time ahead of the clock by more than
+	// accessTokenSkew, is refused: nothing is valid past its issue time + accessTokenTTL.
+	accessTokenTTL  = time.Hour
+	accessTokenSkew = time.Minute
 	// touchInterval debounces last_used_at: a token's use is written at most once a minute (by
 	// the server's clock), so reads do not turn into a write each.
 	touchInterval = time.Minute
@@ -309,7 +312,10 @@ func (s *Server) authAccessToken(r *http.Request, cred string, now time.Time) (*
 	if !ok {
 		return nil, errUnauthorized("malformed or forged access token")
 	}
-	exp := time.Unix(c.Expires, 0).UTC()
+	exp, iat := time.Unix(c.Expires, 0).UTC(), time.Unix(c.Issued, 0).UTC()
+	if exp.Sub(iat) > accessTokenTTL || iat.After(now.Add(accessTokenSkew)) {
+		return nil, errUnauthorized("malformed or forged access token")
+	}
 	if !now.Before(exp) {
 		return nil, errUnauthorized("the access token expired at %s; get a new one", exp.Format(time.RFC3339))
 	}

@@ -77,10 +77,14 @@ func (w *captureWriter) Write(b []byte) (int, error) {
 
 func (cc *contractChecker) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var reqBody []byte
+		// The request body is recorded as the handler reads it (not read ahead, which would
+		// change what the handler sees of a slow or stalled body).
+		var reqBody bytes.Buffer
 		if r.Body != nil {
-			reqBody, _ = io.ReadAll(io.LimitReader(r.Body, 2*maxBodyBytes))
-			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(reqBody), r.Body))
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(r.Body, &reqBody), r.Body}
 		}
 		cw := &captureWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
 		next.ServeHTTP(cw, r)
@@ -92,7 +96,7 @@ func (cc *contractChecker) wrap(next http.Handler) http.Handler {
 			// and the server may have given up half-way (a query cancelled with the request).
 			return
 		}
-		if err := cc.check(r, reqBody, cw.status, w.Header(), cw.body.Bytes()); err != nil {
+		if err := cc.check(r, reqBody.Bytes(), cw.status, w.Header(), cw.body.Bytes()); err != nil {
 			cc.report(fmt.Errorf("contract: %s %s → %d: %w", r.Method, r.URL.Path, cw.status, err))
 		}
 	})

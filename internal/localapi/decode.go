@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,12 +22,18 @@ import (
 const maxBodyBytes = 1 << 20
 
 // readBody reads a request body of at most 1 MiB. A body of a non-JSON content type is refused
-// (a missing Content-Type is taken as JSON).
-func readBody(r *http.Request) ([]byte, *apiError) {
+// (a missing Content-Type is taken as JSON). A body that stops arriving is cut off by the
+// server's read timeout: that answer says so, and closes the connection (w).
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
 	if r.Body == nil {
 		return nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		w.Header().Set("Connection", "close")
+		return nil, errInvalid("body", "the request body did not arrive within the server's read timeout; send it at once")
+	}
 	if err != nil {
 		return nil, errInvalid("body", "could not read the request body: %v", err)
 	}

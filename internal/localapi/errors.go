@@ -25,6 +25,7 @@ const (
 	codeAlreadyMember    = "already_member"
 	codeInvitationPend   = "invitation_pending"
 	codeIdempotencyReuse = "idempotency_key_reused"
+	codeIdempotencyInUse = "idempotency_key_in_use"
 	codeRateLimited      = "rate_limited"
 	codeInternal         = "internal"
 	codeUnavailable      = "unavailable"
@@ -94,6 +95,10 @@ func errInvitationPending(format string, args ...any) *apiError {
 
 func errIdempotencyReused(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusUnprocessableEntity, Code: codeIdempotencyReuse, Message: fmt.Sprintf(format, args...)}
+}
+
+func errIdempotencyInUse(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeIdempotencyInUse, Message: fmt.Sprintf(format, args...)}
 }
 
 // errorBody is the error envelope.

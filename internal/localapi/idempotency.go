@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
@@ -60,6 +61,34 @@ func idempotencyKey(r *http.Request) (string, *apiError) {
 	return k, nil
 }
 
+// keysInFlight are the Idempotency-Keys of the requests being served, per organization: a
+// request whose key is in flight answers 409 idempotency_key_in_use instead of waiting for the
+// writer and then replaying (which, for a one-time secret, would re-key the object under the
+// first request's feet and hand out secrets that no longer work).
+type keysInFlight struct {
+	mu   sync.Mutex
+	keys map[[2]string]struct{}
+}
+
+// acquire marks orgID's key in flight; ok is false when it already was. release ends it.
+func (k *keysInFlight) acquire(orgID, key string) (release func(), ok bool) {
+	id := [2]string{orgID, key}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, busy := k.keys[id]; busy {
+		return nil, false
+	}
+	if k.keys == nil {
+		k.keys = map[[2]string]struct{}{}
+	}
+	k.keys[id] = struct{}{}
+	return func() {
+		k.mu.Lock()
+		delete(k.keys, id)
+		k.mu.Unlock()
+	}, true
+}
+
 // fingerprint identifies a request for idempotency: method, path and body (JSON without
 // insignificant whitespace).
 func fingerprint(r *http.Request, body []byte) []byte {
@@ -82,9 +111,10 @@ func (c *call) write(fn func(tx *store.Tx) (*outcome, error)) error {
 
 // writeSync runs fn in a write transaction under the request's Idempotency-Key, if it has one: a
 // key seen before (in the last 24 hours, in this organization) with the same request replays the
-// first answer instead, re-keying a one-time secret; with another request it answers 422. The
-// record is written in fn's transaction, so a write and its record commit together, and
-// concurrent duplicates are serialised by the single writer: only one runs fn. sync, when set,
+// first answer instead (see replay); with another request it answers 422. The record is written
+// in fn's transaction, so a write and its record commit together. While a request with a key is
+// in flight (from here until its answer has been handed to the connection), another with the
+// same key answers 409 idempotency_key_in_use at once: it may retry, and then replays. sync, when set,
 // runs after the commit for first answers and replays alike (it brings the identity provider in
 // line with the database); if it fails the answer is 503 and a retry runs it again.
 func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx context.Context, answer []byte) error) error {
@@ -93,11 +123,16 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 		return e
 	}
 	s := c.s
-	now := s.now()
 	var fp []byte
 	if key != "" {
+		release, ok := s.inFlight.acquire(c.p.org.ID, key)
+		if !ok {
+			return errIdempotencyInUse("a request with Idempotency-Key %q is in flight; retry once it has been answered (the retry replays its answer)", key)
+		}
+		defer release()
 		fp = fingerprint(c.r, c.body)
 	}
+	now := s.now()
 	var answer []byte
 	var status int
 	var out *outcome
@@ -110,7 +145,7 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 				if !bytes.Equal(rec.Fingerprint, fp) {
 					return errIdempotencyReused("Idempotency-Key %q was used with another request in the last 24 hours; use a new key", key)
 				}
-				body, err := s.replay(tx, rec)
+				body, err := s.replay(tx, rec, now)
 				if err != nil {
 					return err
 				}
@@ -156,6 +191,10 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 		}
 	}
 	writeRawJSON(c.w, status, answer)
+	// The key stays in flight until the answer has left: a replay must not re-key a secret that
+	// is still on its way. (Not every writer flushes, such as a dropped answer's: nothing to wait
+	// for then.)
+	_ = http.NewResponseController(c.w).Flush()
 	return nil
 }
 
@@ -165,32 +204,57 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 // answer: an invitation's email would never be sent.)
 func (c *call) afterCommit() context.Context { return context.WithoutCancel(c.r.Context()) }
 
-// replay rebuilds a recorded answer; where it held a one-time secret, the object gets a fresh
-// secret (the first one was never stored, and was never delivered).
-func (s *Server) replay(tx *store.Tx, rec *store.IdempotencyRecord) ([]byte, error) {
+// replay rebuilds a recorded answer. An answer without a one-time secret is the first answer,
+// byte for byte. An answer with one cannot be (the first secret was never stored): the object
+// gets a fresh secret, and the answer is the object as it is now, so a replay never hands out a
+// dead secret marked active. A token that was revoked or has expired gets no new secret (it could
+// never work), nor does a deleted object: those answer 422 saying so.
+func (s *Server) replay(tx *store.Tx, rec *store.IdempotencyRecord, now time.Time) ([]byte, error) {
 	switch rec.SecretKind {
 	case "":
 		return rec.Body, nil
 	case secretAPIToken, secretBootstrapToken:
-		field := "token"
+		t, err := tx.GetAPITokenByID(rec.SecretObjectID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errIdempotencyReused("the object created with this Idempotency-Key no longer exists; use a new key")
+		}
+		if err != nil {
+			return nil, err
+		}
+		what := "API token " + t.ID
 		if rec.SecretKind == secretBootstrapToken {
-			field = "bootstrap_token"
+			what = "the bootstrap token " + t.ID + " of organization " + t.OrganizationID
+		}
+		if st := t.Status(now); st != store.TokenActive {
+			return nil, errIdempotencyReused("%s, created with this Idempotency-Key, is %s: its secret cannot be issued again; create a new one with a new key", what, st)
 		}
 		secret := randomBytes(32)
-		if err := tx.RekeyAPIToken(rec.SecretObjectID, sha(secret)); errors.Is(err, store.ErrNotFound) {
-			return nil, errIdempotencyReused("the object created with this Idempotency-Key no longer exists; use a new key")
-		} else if err != nil {
+		if err := tx.RekeyAPIToken(t.ID, sha(secret)); err != nil {
 			return nil, err
 		}
-		return setMember(rec.Body, field, formatAPIToken(rec.SecretObjectID, secret))
+		token := formatAPIToken(t.ID, secret)
+		if rec.SecretKind == secretAPIToken {
+			return json.Marshal(wireAPITokenCreated{wireAPIToken: toWireAPIToken(t, now), Token: token})
+		}
+		org, err := tx.GetOrganization(t.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(wireOrganizationCreated{wireOrganization: toWireOrganization(org), BootstrapToken: token, BootstrapTokenID: t.ID})
 	case secretOAuthClient:
-		secret := newClientSecret()
-		if err := tx.RekeyOAuthClient(rec.SecretObjectID, sha([]byte(secret))); errors.Is(err, store.ErrNotFound) {
+		cl, err := tx.GetOAuthClientByID(rec.SecretObjectID)
+		if errors.Is(err, store.ErrNotFound) {
 			return nil, errIdempotencyReused("the OAuth client created with this Idempotency-Key no longer exists; use a new key")
-		} else if err != nil {
+		}
+		if err != nil {
 			return nil, err
 		}
-		return setMember(rec.Body, "client_secret", secret)
+		// A disabled client is answered disabled: its new secret works once it is enabled again.
+		secret := newClientSecret()
+		if err := tx.RekeyOAuthClient(cl.ID, sha([]byte(secret))); err != nil {
+			return nil, err
+		}
+		return json.Marshal(wireOAuthClientCreated{wireOAuthClient: toWireOAuthClient(cl), ClientSecret: secret}) //nolint:gosec // the one-time secret, answered once (never stored)
 	default:
 		return nil, fmt.Errorf("idempotency record with unknown secret kind %q", rec.SecretKind)
 	}

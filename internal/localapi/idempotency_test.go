@@ -1,10 +1,15 @@
 package localapi
 
 import (
-	"encoding/json"
+	"context"
+	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
 
 func (e *env) postKey(token, path, key string, body any) *resp {
@@ -116,45 +121,163 @@ func TestIdempotentReplaySendsNoSecondEmail(t *testing.T) {
 	}
 }
 
-func TestConcurrentDuplicatesCreateOneObject(t *testing.T) {
-	e := newEnv(t)
-	const n = 8
-	ids := make([]string, n)
-	tokens := make([]string, n)
-	parallel(n, func(i int) {
-		r, err := e.sendErr(req{method: "POST", path: "/api-tokens", token: e.token, body: map[string]any{"name": "dup", "expires_in": "90d"},
-			header: map[string]string{"Idempotency-Key": "same-key"}})
+// withDBFile keeps the database in a file of the test's temporary directory (WAL: a write
+// transaction does not hold readers up, as it does in memory).
+func withDBFile(t *testing.T) envOption {
+	return func(c *Config) { c.DBPath = filepath.Join(t.TempDir(), "alien-local.db") }
+}
+
+// holdWriter takes the database's one writer connection until release is called: requests that
+// write wait for it, in flight. (Use a database file: in memory, readers would wait too.)
+func (e *env) holdWriter() (release func()) {
+	e.t.Helper()
+	held, released, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		err := e.inst.Server.db.Write(context.Background(), func(*store.Tx) error {
+			close(held)
+			<-released
+			return nil
+		})
 		if err != nil {
-			t.Error(err)
-			return
+			e.t.Error(err)
 		}
-		var tok tokenT
-		if r.status != 201 || json.Unmarshal(r.body, &tok) != nil {
+	}()
+	<-held
+	var once sync.Once
+	return func() { once.Do(func() { close(released); <-done }) }
+}
+
+// TestConcurrentRequestsWithOneKeyWaitForTheFirst: while a request with an Idempotency-Key is in
+// flight, others with the same key answer 409 idempotency_key_in_use and change nothing, so the
+// one secret handed out is the one that works.
+func TestConcurrentRequestsWithOneKeyWaitForTheFirst(t *testing.T) {
+	e := newEnv(t, withDBFile(t))
+	e.get("/me").want(200, nil) // the key's last use is recorded now: authenticating writes nothing
+	release := e.holdWriter()
+	defer release()
+	const n = 20
+	results := make([]*resp, n)
+	var answered atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		parallel(n, func(i int) {
+			defer answered.Add(1)
+			r, err := e.sendErr(req{method: "POST", path: "/api-tokens", token: e.token, body: map[string]any{"name": "dup", "expires_in": "90d"},
+				header: map[string]string{"Idempotency-Key": "same-key"}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			results[i] = r
+		})
+	}()
+	// Every request but the one in flight is answered while the first one waits for the writer.
+	deadline := time.Now().Add(10 * time.Second)
+	for answered.Load() < n-1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := answered.Load(); got != n-1 {
+		t.Errorf("%d of %d requests answered while the first was in flight, want %d", got, n, n-1)
+	}
+	release()
+	<-done
+
+	var created []tokenT
+	inUse := 0
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		switch r.status {
+		case 201:
+			var tok tokenT
+			r.want(201, &tok)
+			created = append(created, tok)
+		case 409:
+			r.wantError(409, "idempotency_key_in_use", "", "in flight")
+			inUse++
+		default:
 			t.Errorf("status %d: %s", r.status, r.body)
-			return
-		}
-		ids[i], tokens[i] = tok.ID, tok.Token
-	})
-	for _, id := range ids {
-		if id != ids[0] {
-			t.Fatalf("concurrent duplicates created different objects: %v", ids)
 		}
 	}
+	if len(created) != 1 || inUse != n-1 {
+		t.Fatalf("%d created and %d in use, want 1 and %d", len(created), inUse, n-1)
+	}
+	tok := created[0]
+	e.as(tok.Token, "GET", "/me", nil).want(200, nil)
 	var list pageT[tokenT]
 	e.get("/api-tokens?status=active").want(200, &list)
 	if len(list.Data) != 2 {
 		t.Fatalf("%d active tokens, want 2 (bootstrap + one)", len(list.Data))
 	}
-	// Exactly one of the secrets handed out works: the last one issued.
-	works := 0
-	for _, tok := range tokens {
-		if r := e.as(tok, "GET", "/me", nil); r.status == 200 {
-			works++
-		}
+
+	// Once the first has finished, a repeat is a replay (its first answer was lost): the same
+	// token, a fresh secret, and only that one works.
+	// (The first request leaves the server's books a moment after its answer has left: a repeat
+	// sent at once may still find it in flight, and retries, as clients do.)
+	var replayed tokenT
+	r := e.postKey(e.token, "/api-tokens", "same-key", map[string]any{"name": "dup", "expires_in": "90d"})
+	for i := 0; r.status == 409 && i < 50; i++ {
+		r.wantError(409, "idempotency_key_in_use", "")
+		time.Sleep(10 * time.Millisecond)
+		r = e.postKey(e.token, "/api-tokens", "same-key", map[string]any{"name": "dup", "expires_in": "90d"})
 	}
-	if works != 1 {
-		t.Fatalf("%d of the handed-out secrets work, want 1", works)
+	r.want(201, &replayed)
+	if replayed.ID != tok.ID || replayed.Token == tok.Token {
+		t.Fatalf("replay %s/%s of %s", replayed.ID, replayed.Status, tok.ID)
 	}
+	e.as(replayed.Token, "GET", "/me", nil).want(200, nil)
+	e.as(tok.Token, "GET", "/me", nil).wantError(401, "unauthorized", "")
+}
+
+// TestReplaysOfASecretAnswerTheObjectsCurrentTruth: a replay of a create that handed out a
+// one-time secret re-issues the secret only while it can work, and answers the object as it is
+// now; a revoked token (or an expired one, were a key kept that long), or a deleted object,
+// answers 422 saying so, with no secret.
+func TestReplaysOfASecretAnswerTheObjectsCurrentTruth(t *testing.T) {
+	e := newEnv(t)
+	body := map[string]any{"name": "ci", "expires_in": "30d"}
+	var tok tokenT
+	e.postKey(e.token, "/api-tokens", "tok", body).want(201, &tok)
+	e.as(tok.Token, "GET", "/me", nil).want(200, nil)
+
+	// The token was used since: the replay says so.
+	var replayed tokenT
+	e.postKey(e.token, "/api-tokens", "tok", body).want(201, &replayed)
+	if replayed.ID != tok.ID || replayed.LastUsedAt == nil || replayed.Status != "active" {
+		t.Fatalf("replay = %+v, want the token as it is now", replayed)
+	}
+	e.as(replayed.Token, "GET", "/me", nil).want(200, nil)
+
+	// Revoked: no secret, no 201 "active".
+	e.del("/api-tokens/"+tok.ID).want(204, nil)
+	r := e.postKey(e.token, "/api-tokens", "tok", body)
+	r.wantError(422, "idempotency_key_reused", "", tok.ID, "revoked")
+	if strings.Contains(string(r.body), "oat_") {
+		t.Fatalf("a replay of a revoked token answered a secret: %s", r.body)
+	}
+	var got tokenT
+	e.get("/api-tokens/"+tok.ID).want(200, &got)
+	if got.Status != "revoked" {
+		t.Fatalf("the revoked token is %s after the replay", got.Status)
+	}
+
+	// A disabled OAuth client is answered disabled (its new secret works once it is enabled).
+	var oc, ocReplayed oauthClientT
+	e.postKey(e.token, "/oauth-clients", "oc", map[string]any{"name": "c"}).want(201, &oc)
+	e.patch("/oauth-clients/"+oc.ID, map[string]any{"name": "renamed", "enabled": false}).want(200, nil)
+	e.postKey(e.token, "/oauth-clients", "oc", map[string]any{"name": "c"}).want(201, &ocReplayed)
+	if ocReplayed.ID != oc.ID || ocReplayed.Enabled || ocReplayed.Name != "renamed" || ocReplayed.ClientSecret == "" || ocReplayed.ClientSecret == oc.ClientSecret {
+		t.Fatalf("replay of a disabled client = %+v", ocReplayed)
+	}
+
+	// An organization whose bootstrap token was revoked: no new bootstrap token.
+	var org orgCreatedT
+	e.postKey(e.token, "/organizations", "org", map[string]any{"name": "New"}).want(201, &org)
+	e.as(org.BootstrapToken, "DELETE", "/api-tokens/"+org.BootstrapTokenID, nil).want(204, nil)
+	e.postKey(e.token, "/organizations", "org", map[string]any{"name": "New"}).wantError(422, "idempotency_key_reused", "", org.BootstrapTokenID, "revoked")
 }
 
 func TestRetryAfterADroppedResponseCreatesNothingTwice(t *testing.T) {

@@ -54,35 +54,54 @@ func (s *Server) getCurrentOrganization(c *call) error {
 	return c.json(http.StatusOK, toWireOrganization(c.p.org))
 }
 
-// organizationFor reads an organization an organization-level call may act on: the credential's
-// own, or one where the user behind the credential is an Owner. Anything else is 404.
+// organizationFor reads an organization an organization-level call (read, rename, delete) may
+// act on; anything else answers 404, as if it did not exist (see reaches).
 func (c *call) organizationFor(tx *store.Tx, id string) (*store.Organization, error) {
 	notFound := errNotFound("no organization %s that this credential may manage", id)
-	if id == c.p.org.ID {
-		org, err := tx.GetOrganization(id)
-		if errors.Is(err, store.ErrNotFound) { // deleted since the credential was checked
-			return nil, notFound
-		}
-		return org, err
-	}
-	if c.p.userID == nil {
-		return nil, notFound
-	}
-	m, err := tx.GetMemberByUser(id, *c.p.userID)
-	if errors.Is(err, store.ErrNotFound) {
+	org, err := tx.GetOrganization(id)
+	if errors.Is(err, store.ErrNotFound) { // also: deleted since the credential was checked
 		return nil, notFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	if m.Role != roleOwner {
+	ok, err := reaches(tx, c.p, org)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, notFound
 	}
-	org, err := tx.GetOrganization(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound
+	return org, nil
+}
+
+// reaches is the rule of organization-level calls: a credential reaches its own organization,
+// and an organization created from its own (a child: what alien_organization needs to rename
+// and delete what it created) while the user behind the credential is an Owner of both. Never
+// the parent, a sibling, a grandchild, or any other organization where that user happens to be
+// an Owner. The child is recognised by the organization it was created from, not by the one
+// credential that created it, so that another credential of the same Owner (a rotated key, an
+// OAuth client) keeps managing it.
+func reaches(tx *store.Tx, p *principal, org *store.Organization) (bool, error) {
+	if org.ID == p.org.ID {
+		return true, nil
 	}
-	return org, err
+	if org.ParentID == nil || *org.ParentID != p.org.ID || p.userID == nil {
+		return false, nil
+	}
+	for _, orgID := range []string{p.org.ID, org.ID} {
+		m, err := tx.GetMemberByUser(orgID, *p.userID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if m.Role != roleOwner {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // bootstrapKey is the organization key that comes with a new organization, shown only once.
@@ -91,11 +110,12 @@ type bootstrapKey struct {
 	token string
 }
 
-// newOrganization creates an organization on plan with the user ownerID as its Owner, and that
-// user's organization key for it (named "bootstrap", never expiring): what POST /organizations
-// answers and what a new database starts with.
-func newOrganization(tx *store.Tx, name, plan, ownerID string, now time.Time) (*store.Organization, bootstrapKey, error) {
-	org := &store.Organization{ID: store.NewID("org"), Name: name, Plan: plan, CreatedAt: now}
+// newOrganization creates an organization on plan, created from the organization parentID (nil
+// for the bootstrapped one), with the user ownerID as its Owner, and that user's organization key
+// for it (named "bootstrap", never expiring): what POST /organizations answers and what a new
+// database starts with.
+func newOrganization(tx *store.Tx, name, plan string, parentID *string, ownerID string, now time.Time) (*store.Organization, bootstrapKey, error) {
+	org := &store.Organization{ID: store.NewID("org"), Name: name, Plan: plan, CreatedAt: now, ParentID: parentID}
 	if err := tx.InsertOrganization(org); err != nil {
 		return nil, bootstrapKey{}, err
 	}
@@ -129,7 +149,7 @@ func (s *Server) createOrganization(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		org, key, err := newOrganization(tx, name, planFree, user.ID, s.now())
+		org, key, err := newOrganization(tx, name, planFree, &c.p.org.ID, user.ID, s.now())
 		if err != nil {
 			return nil, err
 		}

@@ -176,7 +176,7 @@ func (s *Server) prepare(c *call, rt route) error {
 	if rt.method == http.MethodGet || rt.method == http.MethodDelete {
 		return nil // these operations take no body; one sent anyway is ignored
 	}
-	body, e := readBody(c.r)
+	body, e := readBody(c.w, c.r)
 	if e != nil {
 		return e
 	}

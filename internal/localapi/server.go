@@ -57,6 +57,9 @@ type Config struct {
 	Faults FaultConfig
 	// Bootstrap names the organization and owner created in a new database.
 	Bootstrap BootstrapConfig
+	// Timeouts bound how long one client may hold a connection of Start's server (zero fields:
+	// the defaults).
+	Timeouts Timeouts
 	// ContractCheck, when set, validates every request and response against api/openapi.yaml
 	// and reports each violation here.
 	ContractCheck func(error)
@@ -114,6 +117,39 @@ func (f FaultConfig) enabled() bool {
 	return f.Latency > 0 || f.FailRate > 0 || f.RateLimitRate > 0 || f.DropRate > 0
 }
 
+// Timeouts bound the time a client may take (http.Server's timeouts). Zero fields take the
+// defaults, which suit the largest request: a 1 MiB body at 35 KiB/s or faster.
+type Timeouts struct {
+	// ReadHeader is the time to send a request's headers (default 10s).
+	ReadHeader time.Duration
+	// Read is the time to send a whole request, body included (default 30s). A body that has
+	// not arrived by then is answered 400 (field body) and its connection closed.
+	Read time.Duration
+	// Write is the time from the end of a request's headers to the end of its answer (default
+	// Read + 2 minutes + Faults.Latency: the body, the handler's work, the injected latency). An
+	// answer that a client does not read in time is cut off.
+	Write time.Duration
+	// Idle is how long a kept-alive connection may wait for its next request (default 2 minutes).
+	Idle time.Duration
+}
+
+// withDefaults fills the zero fields.
+func (t Timeouts) withDefaults(latency time.Duration) Timeouts {
+	if t.ReadHeader <= 0 {
+		t.ReadHeader = 10 * time.Second
+	}
+	if t.Read <= 0 {
+		t.Read = 30 * time.Second
+	}
+	if t.Write <= 0 {
+		t.Write = t.Read + 2*time.Minute + latency
+	}
+	if t.Idle <= 0 {
+		t.Idle = 2 * time.Minute
+	}
+	return t
+}
+
 // BootstrapConfig names what a new database starts with. Empty fields take the defaults.
 type BootstrapConfig struct {
 	OrganizationName string // default "Local Organization"
@@ -151,6 +187,8 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// inFlight holds the Idempotency-Keys of the writes being served (see writeSync).
+	inFlight keysInFlight
 	// passwordHashIterations is Config.PasswordHashIterations, or its default.
 	passwordHashIterations int
 	// hashGate bounds the password checks and changes that run at once; loginLimits are the
@@ -362,7 +400,7 @@ func (s *Server) bootstrapTx(tx *store.Tx) (*BootstrapResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, key, err := newOrganization(tx, bc.OrganizationName, planEnterprise, user.ID, now)
+	org, key, err := newOrganization(tx, bc.OrganizationName, planEnterprise, nil, user.ID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -426,15 +464,20 @@ func Start(ctx context.Context, addr string, cfg Config) (*Instance, error) {
 		srv.bootstrap.Endpoint = url
 		inst.Bootstrap = b
 	}
+	to := cfg.Timeouts.withDefaults(cfg.Faults.Latency)
 	inst.httpServer = &http.Server{
 		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: to.ReadHeader,
+		ReadTimeout:       to.Read,
+		WriteTimeout:      to.Write,
+		IdleTimeout:       to.Idle,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(srv.log.Handler(), slog.LevelWarn),
 		ConnState:         inst.trackConn,
 	}
 	go func() {
 		defer close(inst.done)
-		if err := inst.httpServer.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := inst.httpServer.Serve(envelopeListener{Listener: ln, s: srv}); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			srv.log.Error("serve", "error", err)
 		}
 	}()

@@ -53,9 +53,9 @@ func (d *organizationDataSource) Metadata(_ context.Context, req datasource.Meta
 // Schema describes the data source.
 func (d *organizationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "An organization: by default the provider credential's own. With `id`, another " +
-			"organization where the user behind the credential is an Owner (for example one created with " +
-			"`alien_organization`).",
+		MarkdownDescription: "An organization: by default the provider credential's own. With `id`, that one " +
+			"or an organization created from it (with `alien_organization`, for example), while the user behind " +
+			"the credential is an Owner of both; any other id is not found.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The organization's id (`org_...`). Leave it unset to read the credential's own " +

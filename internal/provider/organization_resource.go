@@ -164,7 +164,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 			"removed block:\n\n"+
 			"  removed {\n    from = <this resource's address>\n    lifecycle {\n      destroy = false\n    }\n  }\n\n"+
 			"(or run terraform state rm). To delete it for good, manage it from a provider block whose "+
-			"credential belongs to another organization where the same user is an Owner.",
+			"credential belongs to the organization it was created from (the same user being an Owner of both).",
 			state.Name.ValueString(), state.ID.ValueString()))
 }
 
@@ -238,8 +238,9 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState imports an organization by id: the credential's own, or one where the user behind
-// the credential is an Owner. The bootstrap token cannot be read back: it stays null.
+// ImportState imports an organization by id: the credential's own, or one created from it (the
+// user behind the credential being an Owner of both). The bootstrap token cannot be read back: it
+// stays null.
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
 	if !strings.HasPrefix(id, "org_") {

@@ -13,12 +13,14 @@ type Organization struct {
 	Name      string
 	Plan      string
 	CreatedAt time.Time
+	// ParentID is the organization this one was created from (nil for the bootstrapped one).
+	ParentID *string
 }
 
 // InsertOrganization adds an organization.
 func (tx *Tx) InsertOrganization(o *Organization) error {
-	res, err := tx.exec(`INSERT INTO organizations (id, name, plan, created_at) VALUES (?, ?, ?, ?)`,
-		o.ID, o.Name, o.Plan, unix(o.CreatedAt))
+	res, err := tx.exec(`INSERT INTO organizations (id, name, plan, created_at, parent_id) VALUES (?, ?, ?, ?, ?)`,
+		o.ID, o.Name, o.Plan, unix(o.CreatedAt), nullString(o.ParentID))
 	if err != nil {
 		return err
 	}
@@ -30,15 +32,16 @@ func (tx *Tx) InsertOrganization(o *Organization) error {
 func (tx *Tx) GetOrganization(id string) (*Organization, error) {
 	var o Organization
 	var created int64
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, id, name, plan, created_at FROM organizations WHERE id = ?`, id).
-		Scan(&o.Seq, &o.ID, &o.Name, &o.Plan, &created)
+	var parent sql.NullString
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT seq, id, name, plan, created_at, parent_id FROM organizations WHERE id = ?`, id).
+		Scan(&o.Seq, &o.ID, &o.Name, &o.Plan, &created, &parent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	o.CreatedAt = fromUnix(created)
+	o.CreatedAt, o.ParentID = fromUnix(created), fromNullString(parent)
 	return &o, nil
 }
 

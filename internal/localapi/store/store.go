@@ -86,6 +86,9 @@ func Open(ctx context.Context, dbPath string) (*DB, error) {
 		writerDSN = "file:" + name + "?" + w.Encode()
 		readerDSN = "file:" + name + "?" + r.Encode()
 	} else {
+		if err := prepareFile(dbPath); err != nil {
+			return nil, err
+		}
 		common.Set("_synchronous", "NORMAL")
 		w := cloneValues(common)
 		w.Set("_journal_mode", "WAL")

@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = &serviceAccountResource{}
 	_ resource.ResourceWithConfigure   = &serviceAccountResource{}
 	_ resource.ResourceWithImportState = &serviceAccountResource{}
+	_ resource.ResourceWithIdentity    = &serviceAccountResource{}
 )
 
 // NewServiceAccountResource returns the alien_service_account resource.
@@ -142,6 +143,11 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *serviceAccountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`sa_...`")
+}
+
 // Configure stores the API client.
 func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -164,6 +170,7 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 	}
 	state := serviceAccountFromAPI(sa, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, sa.ID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || plan.Active.ValueBool() {
 		return
 	}
@@ -178,6 +185,7 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 	}
 	state = serviceAccountFromAPI(sa, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, sa.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the state from the API; a service account that no longer exists leaves the state.
@@ -187,6 +195,7 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
 	sa, err := r.client.ServiceAccounts.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
@@ -245,6 +254,7 @@ func (r *serviceAccountResource) Update(ctx context.Context, req resource.Update
 
 	state = serviceAccountFromAPI(sa, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, sa.ID, &resp.Diagnostics)
 }
 
 // Delete deactivates the service account (revoking its tokens); the API keeps the record for audit.
@@ -261,9 +271,11 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState imports a service account by id (`sa_...`) or by email.
+// ImportState imports a service account by id (`sa_...`), by email, or by identity.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	orgUserImportState(ctx, r.client, orgUserKindServiceAccount, req, resp)
+	importWithIDIdentity(ctx, req, resp, func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+		orgUserImportState(ctx, r.client, orgUserKindServiceAccount, req, resp)
+	})
 }
 
 // What follows is shared with alien_managed_user (managed_user_resource.go) and the data sources

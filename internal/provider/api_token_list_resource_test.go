@@ -18,7 +18,7 @@ import (
 // name the owner; the values are never there.
 func TestAPITokenListResource(t *testing.T) {
 	t.Parallel()
-	e := startListTestEnv(t)
+	e := startRPCTestEnv(t)
 	ctx := context.Background()
 	sa := map[string]*client.ServiceAccount{}
 	for _, name := range []string{"alpha", "beta", "gamma"} {

@@ -15,7 +15,7 @@ import (
 // (password_reset_trigger, the configuration's own, is null) and the requests.
 func TestManagedUserListResource(t *testing.T) {
 	t.Parallel()
-	e := startListTestEnv(t)
+	e := startRPCTestEnv(t)
 	ctx := context.Background()
 	var all, locked []string
 	for i := range 120 {

@@ -19,7 +19,7 @@ import (
 // the requests (pages of 100, read only as far as the limit needs).
 func TestMemberListResource(t *testing.T) {
 	t.Parallel()
-	e := startListTestEnv(t)
+	e := startRPCTestEnv(t)
 	ctx := context.Background()
 
 	// Sent first, then expired by moving the clock 8 days.

@@ -17,7 +17,7 @@ import (
 // provider's credential revoked, the listing ends with the API's error.
 func TestOAuthClientListResource(t *testing.T) {
 	t.Parallel()
-	e := startListTestEnv(t)
+	e := startRPCTestEnv(t)
 	ctx := context.Background()
 	var enabled, disabled []string
 	for i := range 105 {

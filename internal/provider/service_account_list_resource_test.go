@@ -16,7 +16,7 @@ import (
 // include_resource and the requests.
 func TestServiceAccountListResource(t *testing.T) {
 	t.Parallel()
-	e := startListTestEnv(t)
+	e := startRPCTestEnv(t)
 	ctx := context.Background()
 	var all, locked []string
 	ids := map[string]string{}

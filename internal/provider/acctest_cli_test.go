@@ -34,14 +34,14 @@ func (c testAccCLIInfo) String() string {
 	return "Terraform " + c.Version.String()
 }
 
-// IsTerraformAtLeast reports whether the CLI is Terraform (not OpenTofu) at min or later.
-func (c testAccCLIInfo) IsTerraformAtLeast(min string) bool {
-	return c.Name == "terraform" && !c.Version.LessThan(version.Must(version.NewVersion(min)))
+// IsTerraformAtLeast reports whether the CLI is Terraform (not OpenTofu) at floor or later.
+func (c testAccCLIInfo) IsTerraformAtLeast(floor string) bool {
+	return c.Name == "terraform" && !c.Version.LessThan(version.Must(version.NewVersion(floor)))
 }
 
-// IsTofuAtLeast reports whether the CLI is OpenTofu at min or later.
-func (c testAccCLIInfo) IsTofuAtLeast(min string) bool {
-	return c.Name == "tofu" && !c.Version.LessThan(version.Must(version.NewVersion(min)))
+// IsTofuAtLeast reports whether the CLI is OpenTofu at floor or later.
+func (c testAccCLIInfo) IsTofuAtLeast(floor string) bool {
+	return c.Name == "tofu" && !c.Version.LessThan(version.Must(version.NewVersion(floor)))
 }
 
 var (
@@ -72,7 +72,7 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "version", "-json")
+	cmd := exec.CommandContext(ctx, bin, "version", "-json") //nolint:gosec // the CLI the acceptance tests run (TF_ACC_TERRAFORM_PATH)
 	cmd.Stdout = &out
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	if err := cmd.Run(); err != nil {
@@ -99,7 +99,7 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 
 // testAccIsTofu tells OpenTofu from Terraform by what `version` prints first.
 func testAccIsTofu(ctx context.Context, bin string) bool {
-	out, err := exec.CommandContext(ctx, bin, "version").Output()
+	out, err := exec.CommandContext(ctx, bin, "version").Output() //nolint:gosec // the CLI the acceptance tests run
 	return err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "OpenTofu")
 }
 
@@ -123,4 +123,20 @@ func TestAccCLI_detected(t *testing.T) {
 		t.Fatalf("CLI version %s: too old to be real", cli.Version)
 	}
 	t.Logf("acceptance tests run %s (%s)", cli, cli.Path)
+}
+
+func TestAccCLI_requireSkips(t *testing.T) {
+	testAccPreCheck(t)
+	cli := testAccCLI(t)
+	var asked testAccCLIInfo
+	ran := t.Run("lacking", func(t *testing.T) {
+		testAccRequireCLI(t, "a feature no CLI has", func(c testAccCLIInfo) bool { asked = c; return false })
+		t.Error("testAccRequireCLI did not skip")
+	})
+	if !ran || asked.Path != cli.Path {
+		t.Fatalf("the subtest ran=%v with CLI %q, want a skip judged on %q", ran, asked.Path, cli.Path)
+	}
+	t.Run("having", func(t *testing.T) {
+		testAccRequireCLI(t, "any CLI", func(testAccCLIInfo) bool { return true })
+	})
 }

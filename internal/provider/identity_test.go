@@ -6,9 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
@@ -20,15 +24,15 @@ func TestIdentity_everyResource(t *testing.T) {
 	p := New("test")()
 	for _, newResource := range p.Resources(ctx) {
 		r := newResource()
-		var meta resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "alien"}, &meta)
-		withIdentity, ok := r.(resource.ResourceWithIdentity)
+		var meta fwresource.MetadataResponse
+		r.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "alien"}, &meta)
+		withIdentity, ok := r.(fwresource.ResourceWithIdentity)
 		if !ok {
 			t.Errorf("%s has no identity (resource.ResourceWithIdentity)", meta.TypeName)
 			continue
 		}
-		var resp resource.IdentitySchemaResponse
-		withIdentity.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &resp)
+		var resp fwresource.IdentitySchemaResponse
+		withIdentity.IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &resp)
 		if resp.Diagnostics.HasError() {
 			t.Errorf("%s: identity schema: %v", meta.TypeName, resp.Diagnostics)
 		}
@@ -284,4 +288,80 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	}
 	// Invitations: 151 pending and 150 accepted (301, 4 pages); members: 151 (2 pages).
 	fresh.expectRequests("importing 300 people by identity", map[string]int{"GET /invitations": 4, "GET /members": 2})
+}
+
+// TestAccIdentity_createAndImportBlock creates one resource of every kind and checks each one's
+// identity in state, then imports each with an import block that gives the identity instead of an
+// id (Terraform 1.12 and later): the plan imports it with no change, and the identity is the one
+// it was created with.
+func TestAccIdentity_createAndImportBlock(t *testing.T) {
+	testAccPreCheck(t)
+	testAccRequireCLI(t, "resource identity (Terraform 1.12 and later)",
+		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.12.0") })
+	t.Parallel()
+	email := "Identity." + strings.TrimPrefix(testAccRandomEmail("person"), "person")
+	config := fmt.Sprintf(`
+resource "alien_organization" "org" {
+  name = %[1]q
+}
+
+resource "alien_member" "person" {
+  email = %[2]q
+  role  = "viewer"
+}
+
+resource "alien_invitation" "guest" {
+  email = %[3]q
+  role  = "viewer"
+}
+
+resource "alien_service_account" "robot" {
+  email       = %[4]q
+  description = "identity"
+}
+
+resource "alien_managed_user" "user" {
+  email      = %[5]q
+  first_name = "Id"
+  last_name  = "Entity"
+}
+
+resource "alien_api_token" "token" {
+  name               = %[1]q
+  expires_in         = "90d"
+  service_account_id = alien_service_account.robot.id
+  scope              = "read"
+}
+
+resource "alien_oauth_client" "client" {
+  name = %[1]q
+}
+`, testAccRandomName("identity"), email, testAccRandomEmail("identity-guest"), testAccRandomEmail("identity-robot"),
+		testAccRandomEmail("identity-user"))
+
+	addresses := []string{"alien_organization.org", "alien_member.person", "alien_invitation.guest",
+		"alien_service_account.robot", "alien_managed_user.user", "alien_api_token.token", "alien_oauth_client.client"}
+	var checks []statecheck.StateCheck
+	for _, addr := range addresses {
+		if addr == "alien_member.person" {
+			checks = append(checks, statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+				"email": knownvalue.StringExact(strings.ToLower(email)),
+			}))
+			continue
+		}
+		checks = append(checks, statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")))
+	}
+	steps := []resource.TestStep{{Config: config, ConfigStateChecks: checks}}
+	for _, addr := range addresses {
+		steps = append(steps, resource.TestStep{
+			Config:          config,
+			ResourceName:    addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
 }

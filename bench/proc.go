@@ -223,8 +223,8 @@ func (b *bench) startTerraform(ctx context.Context, dir string, srv *server, nam
 	return b.startCLI(ctx, b.opts.terraform, dir, srv, name, args...)
 }
 
-// startCLI starts the CLI cli with args (plus -input=false where the command takes it, and
-// -no-color) in dir against srv.
+// startCLI starts the CLI cli with args (the command first; -no-color, and -input=false where
+// the command takes it, are added after it) in dir against srv.
 func (b *bench) startCLI(ctx context.Context, cli, dir string, srv *server, name string, args ...string) (*runningTF, error) {
 	r := &runningTF{name: name, rssLog: filepath.Join(dir, name+".rss"), log: filepath.Join(dir, name+".log")}
 	_ = os.Remove(r.rssLog)
@@ -233,9 +233,13 @@ func (b *bench) startCLI(ctx context.Context, cli, dir string, srv *server, name
 		return nil, err
 	}
 	r.logFile = f
-	args = append(args, "-no-color")
+	// Options go before the positional arguments (apply tfplan).
+	flags := []string{"-no-color"}
 	if len(args) > 0 && (args[0] == "plan" || args[0] == "apply" || args[0] == "destroy") {
-		args = append(args, "-input=false")
+		flags = append(flags, "-input=false")
+	}
+	if len(args) > 0 {
+		args = append(append([]string{args[0]}, flags...), args[1:]...)
 	}
 	r.cmd = exec.CommandContext(ctx, cli, args...)
 	r.cmd.Dir = dir

@@ -70,8 +70,9 @@ resource "alien_member" "person" {
 				},
 			},
 			{
+				// The provider block is the previous step's: the query runs in the same directory.
 				Query: true,
-				Config: provider + `
+				Config: `
 list "alien_member" "everyone" {
   provider = alien
 }

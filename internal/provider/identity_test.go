@@ -112,12 +112,24 @@ func (e *rpcTestEnv) read(r rpcResource, values map[string]tftypes.Value, identi
 // imported, as Terraform does for an import block with `identity`.
 func (e *rpcTestEnv) importByIdentity(r rpcResource, identity map[string]tftypes.Value) rpcRead {
 	e.t.Helper()
-	resp, err := e.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
+	return e.importAndRead(r, &tfprotov6.ImportResourceStateRequest{
 		TypeName: r.typeName,
 		Identity: &tfprotov6.ResourceIdentityData{
 			IdentityData: testDynamicValue(e.t, r.identityType, testObjectValue(e.t, r.identityType, identity)),
 		},
 	})
+}
+
+// importByID is importByIdentity with an import id (`terraform import`, an import block's `id`).
+func (e *rpcTestEnv) importByID(r rpcResource, id string) rpcRead {
+	e.t.Helper()
+	return e.importAndRead(r, &tfprotov6.ImportResourceStateRequest{TypeName: r.typeName, ID: id})
+}
+
+// importAndRead calls ImportResourceState, then ReadResource with what it imported.
+func (e *rpcTestEnv) importAndRead(r rpcResource, req *tfprotov6.ImportResourceStateRequest) rpcRead {
+	e.t.Helper()
+	resp, err := e.server.ImportResourceState(context.Background(), req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -261,6 +273,16 @@ func TestIdentity_importByIdentity(t *testing.T) {
 			if want := strings.ToLower(given); got.identity[k] != want && got.identity[k] != given {
 				t.Errorf("%s imported by identity: identity %v, want %s = %q", c.typeName, got.identity, k, given)
 			}
+		}
+	}
+
+	// An email given as the import id keeps its spelling (the configuration's, presumably); the
+	// identity is the same.
+	for _, given := range []string{"invited.person@example.com", "INVITED.PERSON@example.com"} {
+		got := e.importByID(e.resourceTypes("alien_member"), given)
+		testNoErrorDiagnostics(t, "reading the imported "+given, got.diags)
+		if got.state["email"] != given || got.state["id"] != inv.ID || got.identity["email"] != "invited.person@example.com" {
+			t.Errorf("imported by the id %q: state %v, identity %v", given, got.state, got.identity)
 		}
 	}
 

@@ -442,11 +442,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	keep := email
-	if strings.Contains(state.ID.ValueString(), "@") {
-		keep = "" // just imported by email (the id is still the email): the API's spelling
-	}
-	newState := memberFromAPI(p, keep)
+	newState := memberFromAPI(p, email)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -510,13 +506,17 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 // ImportState imports a person by member id (mem_...), invitation id (inv_...) or email, or by
 // identity (the email). A pending invitation sent to the email is looked up in the read cache's
 // snapshot of invitations, so that the Read that follows the import answers from it: importing
-// many people by email costs a few list calls, not a request or two per person.
+// many people by email costs a few list calls, not a request or two per person. An email given
+// as the import id keeps its spelling in state (the configuration's, presumably); one given as
+// the identity (in lower case, as `terraform query` writes it) takes the API's, as the generated
+// configuration has it.
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
+	byIdentity := false
 	if id == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		var identity memberIdentityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
-		id = strings.TrimSpace(identity.Email.ValueString())
+		id, byIdentity = strings.TrimSpace(identity.Email.ValueString()), true
 	}
 	var email, invitationID string
 	switch {
@@ -524,6 +524,13 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 		email = id
 		if inv, found := r.client.Invitations.PendingByEmail(ctx, email); found {
 			invitationID = inv.ID
+			if byIdentity {
+				email = inv.Email
+			}
+		} else if byIdentity {
+			if m, err := r.client.Members.ReadByEmail(ctx, email); err == nil {
+				email = m.Email
+			}
 		}
 	case strings.HasPrefix(id, "mem_"):
 		m, err := r.client.Members.Read(ctx, id)

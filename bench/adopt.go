@@ -156,8 +156,11 @@ func adoptPopulate(ctx context.Context, srv *server, kind string, n int) error {
 				continue
 			}
 			emails, err := c.Local.Outbox(ctx, email)
-			if err != nil || len(emails) == 0 {
-				return fmt.Errorf("the invitation email of %s: %v (%d emails)", email, err, len(emails))
+			if err != nil {
+				return fmt.Errorf("the invitation email of %s: %w", email, err)
+			}
+			if len(emails) == 0 {
+				return fmt.Errorf("no invitation email was sent to %s", email)
 			}
 			link, err := url.Parse(emails[len(emails)-1].Link)
 			if err != nil {
@@ -208,8 +211,11 @@ func (b *bench) adoptPath(ctx context.Context, srv *server, dir, kind string, n 
 		return row, err
 	}
 	files, err := filepath.Glob(filepath.Join(b.opts.root, "examples", "adoption", example, "*"))
-	if err != nil || len(files) == 0 {
-		return row, fmt.Errorf("the example examples/adoption/%s: %v (%d files)", example, err, len(files))
+	if err != nil {
+		return row, err
+	}
+	if len(files) == 0 {
+		return row, fmt.Errorf("the example examples/adoption/%s has no files", example)
 	}
 	for _, f := range files {
 		content, err := os.ReadFile(f)

@@ -174,7 +174,7 @@ func testAccCLIWorkdir(t *testing.T, org *testAccOrganization) *cliWorkdir {
 // write writes a file of the configuration.
 func (w *cliWorkdir) write(name string, content []byte) {
 	w.t.Helper()
-	if err := os.WriteFile(filepath.Join(w.dir, name), content, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, name), content, 0o600); err != nil { //nolint:gosec // the test's own directory and files
 		w.t.Fatal(err)
 	}
 }
@@ -201,7 +201,7 @@ func (w *cliWorkdir) run(okExits []int, args ...string) (string, int) {
 	w.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...) //nolint:gosec // the CLI under test
+	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -51,7 +51,9 @@ func TestAccListResources_query(t *testing.T) {
 	enabled := testAccCreateOAuthClient(t, c, "query-enabled")
 	email := "Query." + strings.TrimPrefix(testAccRandomEmail("person"), "person")
 	provider := fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", org.Token)
-	id := func(v string) map[string]knownvalue.Check { return map[string]knownvalue.Check{"id": knownvalue.StringExact(v)} }
+	id := func(v string) map[string]knownvalue.Check {
+		return map[string]knownvalue.Check{"id": knownvalue.StringExact(v)}
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -318,8 +318,8 @@ func TestIdentity_importByIdentity(t *testing.T) {
 // it was created with.
 func TestAccIdentity_createAndImportBlock(t *testing.T) {
 	testAccPreCheck(t)
-	testAccRequireCLI(t, "resource identity (Terraform 1.12 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.12.0") })
+	testAccRequireCLI(t, "resource identity (Terraform 1.12 and later, OpenTofu 1.12 and later)",
+		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.12.0") || c.IsTofuAtLeast("1.12.0") })
 	t.Parallel()
 	email := "Identity." + strings.TrimPrefix(testAccRandomEmail("person"), "person")
 	config := fmt.Sprintf(`

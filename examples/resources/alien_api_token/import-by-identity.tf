@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the token's id.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the token's id.
 import {
   to = alien_api_token.ci
   identity = {

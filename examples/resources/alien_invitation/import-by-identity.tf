@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the invitation's id.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the invitation's id.
 import {
   to = alien_invitation.jane
   identity = {

@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the managed user's id.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the managed user's id.
 import {
   to = alien_managed_user.jane
   identity = {

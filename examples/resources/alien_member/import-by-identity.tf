@@ -1,5 +1,5 @@
-# Import by identity (Terraform 1.12 and later): the person's email (in any letter case; the
-# identity keeps it in lower case), which stays the same from invitation to membership.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the person's email (in any letter
+# case; the identity keeps it in lower case), which stays the same from invitation to membership.
 import {
   to = alien_member.jane
   identity = {

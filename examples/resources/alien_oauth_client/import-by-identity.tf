@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the client's id (not its client_id).
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the client's id (not its client_id).
 import {
   to = alien_oauth_client.reporting
   identity = {

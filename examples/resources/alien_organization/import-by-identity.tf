@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the organization's id.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the organization's id.
 import {
   to = alien_organization.current
   identity = {

@@ -1,4 +1,4 @@
-# Import by identity (Terraform 1.12 and later): the service account's id.
+# Import by identity (Terraform 1.12 and later, OpenTofu 1.12): the service account's id.
 import {
   to = alien_service_account.ingestion
   identity = {

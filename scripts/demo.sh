@@ -2,8 +2,10 @@
 # `make demo`: build the provider and alien-local, start alien-local on a fresh database, apply
 # examples/quickstart against it with the freshly built provider (dev_overrides: no
 # `terraform init`, nothing downloaded), show what was created, use the machine identities it made
-# with curl (their secrets piped from `terraform output -raw`, never printed), and check that a
-# second plan is empty. The server and the temporary directory are removed on exit.
+# with curl (their secrets piped from `terraform output -raw`, never printed), check that a
+# second plan is empty, and end with the console's address and what to try there; in a terminal,
+# alien-local then keeps running, and Enter runs terraform plan to show what the console changed.
+# The server and the temporary directory are removed on exit.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -206,5 +208,37 @@ case $rc in
 	exit 1
 	;;
 esac
+
+step "The console: the organization as its people see it"
+cat <<EOF
+alien-local serves a console (to loopback clients only) at
+
+  $ALIEN_ENDPOINT/console/
+
+Sign in with the organization key: the ALIEN_TOKEN that alien-local printed at start, which the
+demo keeps in alien.env and does not show. This shows it:
+
+  sed -n 's/^export ALIEN_TOKEN=//p' $work/alien.env
+
+Worth trying there:
+
+  1. Outbox: open the invitation link of data.engineer@example.com and accept it as them. Members
+     lists them as a Writer, and the next plan shows no change: status goes from "invited" to
+     "active" by itself.
+  2. OAuth clients: disable "Reporting dashboard". The next plan enables it again, in place.
+  3. API tokens: revoke "Reporting bot (read-only)". The next plan creates a new token.
+EOF
+
+if [[ -t 0 && -t 1 ]]; then
+	# In a terminal, alien-local keeps running, and each Enter plans: see what the console changed.
+	# Ctrl-C here is the way out, not a failure.
+	trap 'printf "\n\nalien-local stopped.\n"; exit 0' INT
+	while printf '\nPress Enter to run terraform plan, or Ctrl-C to stop alien-local. ' && read -r; do
+		"$terraform" plan "${tf_flags[@]}" || true
+	done
+	printf '\n'
+else
+	printf '\nalien-local stops with the demo: run make demo in a terminal to keep it, and its console, running.\n'
+fi
 
 printf '\nDone. alien-local stops now; run your own with: go run ./cmd/alien-local serve --db :memory:\n'

@@ -28,6 +28,7 @@ import (
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/console"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -151,6 +152,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			OrganizationName: o.orgName,
 			OwnerEmail:       o.ownerEmail,
 		},
+		Console: console.Mount,
 	}
 	if o.timeTravel {
 		cfg.Clock, cfg.TimeTravel = clock.NewOffset(), true
@@ -163,6 +165,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger.Info("alien-local serving", "url", inst.URL, "db", o.db, "version", version, "time_travel", o.timeTravel)
+	logger.Info("console (loopback clients only): sign in with an organization key or an OAuth client", "url", inst.URL+console.Prefix)
 
 	if b := inst.Bootstrap; b != nil {
 		lines := fmt.Sprintf("ALIEN_ENDPOINT=%s\nALIEN_TOKEN=%s\nALIEN_ORGANIZATION_ID=%s\n", b.Endpoint, b.Token, b.OrganizationID)

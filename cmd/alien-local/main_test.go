@@ -122,6 +122,13 @@ func TestServePrintsThreeLinesOnANewDatabase(t *testing.T) {
 	if !strings.Contains(logs, "request_id=req_") {
 		t.Errorf("request logs lack the request id:\n%s", logs)
 	}
+	// The console is served beside the API, and the log says where.
+	if !strings.Contains(logs, "url="+endpoint+"/console/") {
+		t.Errorf("the log does not give the console's address:\n%s", logs)
+	}
+	if code := get(t, endpoint+"/console/sign-in", ""); code != 200 {
+		t.Errorf("GET /console/sign-in = %d, want 200", code)
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit code %d after shutdown; stderr:\n%s", code, stderr)
 	}

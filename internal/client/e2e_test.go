@@ -484,9 +484,14 @@ func TestE2EManagedUsers(t *testing.T) {
 		t.Errorf("managed user = %+v", mu)
 	}
 	const password = "correct horse battery staple"
-	if err := e.owner.Public.ResetPassword(ctx, e.lastLink(ctx, "mia@example.com", "password_reset"), password); err != nil {
+	resetLink := e.lastLink(ctx, "mia@example.com", "password_reset")
+	if view, err := e.owner.Public.ViewPasswordReset(ctx, resetLink); err != nil || view.Email != "mia@example.com" || view.ExpiresAt.IsZero() {
+		t.Fatalf("ViewPasswordReset = %+v, %v", view, err)
+	}
+	if err := e.owner.Public.ResetPassword(ctx, resetLink, password); err != nil {
 		t.Fatal(err)
 	}
+	wantIs(t, func() error { _, err := e.owner.Public.ViewPasswordReset(ctx, resetLink); return err }(), ErrNotFound) // used
 	if got, err := e.owner.ManagedUsers.Read(ctx, mu.ID); err != nil || !got.PasswordSet {
 		t.Fatalf("after reset = %+v, %v", got, err)
 	}

@@ -163,6 +163,13 @@ type InvitationAcceptance struct {
 	Member       Member       `json:"member"`
 }
 
+// PasswordResetLink is the account a usable password-reset link sets the password of (GET
+// /reset-password).
+type PasswordResetLink struct {
+	Email     string    `json:"email"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 // ServiceAccount is a non-human user that authenticates with API tokens (Enterprise plan).
 type ServiceAccount struct {
 	ID          string     `json:"id"`

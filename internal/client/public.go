@@ -93,6 +93,17 @@ func (s *public) AcceptInvitation(ctx context.Context, linkToken, name string) (
 	return doJSON[InvitationAcceptance](ctx, s.c, r)
 }
 
+// ViewPasswordReset reads whose password a reset link sets (linkToken: the link's token, or the
+// whole link). A used, replaced or expired link answers ErrNotFound.
+func (s *public) ViewPasswordReset(ctx context.Context, linkToken string) (*PasswordResetLink, error) {
+	token := linkTokenOf(linkToken)
+	if err := requireNonEmpty("token", token); err != nil {
+		return nil, err
+	}
+	r := &request{method: http.MethodGet, path: "/reset-password", query: url.Values{"token": {token}}, public: true}
+	return doJSON[PasswordResetLink](ctx, s.c, r)
+}
+
 // ResetPassword sets a managed user's password with a reset link's token (or the whole link).
 func (s *public) ResetPassword(ctx context.Context, linkToken, password string) error {
 	token := linkTokenOf(linkToken)

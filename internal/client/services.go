@@ -216,6 +216,7 @@ type PublicService interface {
 	Login(ctx context.Context, email, password string) (*AccessToken, error)
 	ViewInvitation(ctx context.Context, linkToken string) (*InvitationLink, error)
 	AcceptInvitation(ctx context.Context, linkToken, name string) (*InvitationAcceptance, error)
+	ViewPasswordReset(ctx context.Context, linkToken string) (*PasswordResetLink, error)
 	ResetPassword(ctx context.Context, linkToken, password string) error
 }
 

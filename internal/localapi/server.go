@@ -64,6 +64,11 @@ type Config struct {
 	Mailer Mailer
 	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
 	IdentityProvider IdentityProvider
+
+	// Console, when set, builds the handler served under /console/ (alien-local's browser
+	// console, package console: console.Mount) over the API's own handler, given the rule by
+	// which /_local answers loopback clients only, which the console follows too.
+	Console func(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error)
 }
 
 // FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
@@ -196,7 +201,32 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		inner = cc.wrap(s.mux)
 	}
 	s.handler = s.middleware(inner)
+	if cfg.Console != nil {
+		con, err := cfg.Console(s.handler, isLoopback, s.log)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("localapi: console: %w", err)
+		}
+		s.handler = withConsole(s.handler, con)
+	}
 	return s, nil
+}
+
+// consolePrefix is where the console is served, beside the API.
+const consolePrefix = "/console/"
+
+// withConsole serves the console under /console/ and the API everywhere else.
+func withConsole(api, con http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, consolePrefix):
+			con.ServeHTTP(w, r)
+		case r.URL.Path == strings.TrimSuffix(consolePrefix, "/"):
+			http.Redirect(w, r, consolePrefix, http.StatusMovedPermanently)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	})
 }
 
 // Handler is the server's HTTP handler.

@@ -143,7 +143,8 @@ type cliWorkdir struct {
 }
 
 // testAccCLIWorkdir builds the provider and prepares a directory where the CLI under test runs it
-// through dev_overrides (nothing is installed: no init), with org's credential in the environment.
+// through dev_overrides (nothing is installed: no init), with org's credential in the environment
+// (none when org is nil: for commands that call no API).
 func testAccCLIWorkdir(t *testing.T, org *testAccOrganization) *cliWorkdir {
 	t.Helper()
 	pluginDir := t.TempDir()
@@ -166,8 +167,10 @@ func testAccCLIWorkdir(t *testing.T, org *testAccOrganization) *cliWorkdir {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		envEndpoint+"="+os.Getenv(envEndpoint), envToken+"="+org.Token)
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	if org != nil {
+		env = append(env, envEndpoint+"="+os.Getenv(envEndpoint), envToken+"="+org.Token)
+	}
 	return &cliWorkdir{t: t, cli: testAccCLI(t), dir: t.TempDir(), env: env}
 }
 
@@ -326,4 +329,38 @@ func TestAccAdoption_forEachImport(t *testing.T) {
 	w := testAccCLIWorkdir(t, inv.org)
 	w.copyExample("adoption/for-each")
 	w.expectOnlyImportsThenEmpty(inv.adoptable)
+}
+
+// TestAccExamples_queryValid validates the query files the docs show (examples/list-resources and
+// examples/adoption/query) with `terraform validate -query` (Terraform 1.14 and later), against the
+// provider's list resources: nothing is called.
+func TestAccExamples_queryValid(t *testing.T) {
+	testAccPreCheck(t)
+	testAccRequireCLI(t, "query files (terraform validate -query, Terraform 1.14 and later)",
+		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") })
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(testExamplesDir, "*", "*", "*.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 6 {
+		t.Fatalf("found %d query files under %s, want every list resource's and the adoption's", len(files), testExamplesDir)
+	}
+	w := testAccCLIWorkdir(t, nil)
+	main, err := os.ReadFile(filepath.Join(testExamplesDir, "adoption", "query", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.dir = t.TempDir()
+		w.write("main.tf", main)
+		w.write(filepath.Base(file), src)
+		if out, _ := w.run([]int{0, 1}, "validate", "-query"); !strings.Contains(out, "Success!") {
+			t.Errorf("terraform validate -query refuses %s:\n%s", strings.TrimPrefix(file, testExamplesDir+"/"), out)
+		}
+	}
 }

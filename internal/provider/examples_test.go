@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,17 @@ func TestAccExamples_valid(t *testing.T) {
 	}
 	if len(files) < 20 {
 		t.Fatalf("found %d example files under %s, want every resource's, data source's and ephemeral resource's", len(files), testExamplesDir)
+	}
+
+	// Import blocks that give an identity need Terraform 1.12 or OpenTofu 1.12.
+	if identityCLI := testAccCLI(t); !identityCLI.IsTerraformAtLeast("1.12.0") && !identityCLI.IsTofuAtLeast("1.12.0") {
+		files = slices.DeleteFunc(files, func(f string) bool {
+			if filepath.Base(f) != "import-by-identity.tf" {
+				return false
+			}
+			t.Logf("not validating %s: %s has no import by identity", f, identityCLI)
+			return true
+		})
 	}
 
 	// The built provider, and a CLI configuration that points Terraform at it. The environment of

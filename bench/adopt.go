@@ -155,7 +155,7 @@ func adoptPopulate(ctx context.Context, srv *server, kind string, n int) error {
 			if i%2 == 1 {
 				continue
 			}
-			emails, err := c.Local.Outbox(ctx, email)
+			emails, err := client.Local(c).Outbox(ctx, email)
 			if err != nil {
 				return fmt.Errorf("the invitation email of %s: %w", email, err)
 			}
@@ -166,7 +166,7 @@ func adoptPopulate(ctx context.Context, srv *server, kind string, n int) error {
 			if err != nil {
 				return err
 			}
-			if _, err := c.Public.AcceptInvitation(ctx, link.Query().Get("token"), "Person "+fmt.Sprint(i)); err != nil {
+			if _, err := client.Person(c).AcceptInvitation(ctx, link.Query().Get("token"), "Person "+fmt.Sprint(i)); err != nil {
 				return fmt.Errorf("accepting the invitation of %s: %w", email, err)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/converge"
 )
 
@@ -191,7 +192,7 @@ wait:
 			if !sent.IsZero() {
 				continue
 			}
-			st, err := srv.verifier.Local.Stats(ctx)
+			st, err := client.Local(srv.verifier).Stats(ctx)
 			if err != nil {
 				return nil, err
 			}

@@ -152,11 +152,11 @@ func (s *server) stop() {
 
 // requests reads the request counts (the /_local routes excluded) and resets them.
 func (s *server) requests(ctx context.Context) (total int, byRoute map[string]int, faults map[string]int, err error) {
-	st, err := s.verifier.Local.Stats(ctx)
+	st, err := client.Local(s.verifier).Stats(ctx)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	if err := s.verifier.Local.ResetStats(ctx); err != nil {
+	if err := client.Local(s.verifier).ResetStats(ctx); err != nil {
 		return 0, nil, nil, err
 	}
 	byRoute = map[string]int{}

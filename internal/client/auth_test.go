@@ -45,10 +45,10 @@ func TestClientCredentialsScripted(t *testing.T) {
 	})
 	log := &captureLogger{}
 	c := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret, c.Logger = "", id, secret, log })
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if got := tokenCalls.Load(); got != 3 {
@@ -62,7 +62,7 @@ func TestClientCredentialsScripted(t *testing.T) {
 	}
 
 	bad := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret, c.Logger = "", id, "ocs_wrong-secret-value", log })
-	_, err := bad.Datasets.List(t.Context())
+	_, err := Datasets(bad).List(t.Context())
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != CodeUnauthorized || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want an unauthorized APIError", err)
@@ -117,14 +117,14 @@ func TestClientCredentialsConcurrentRenewal(t *testing.T) {
 	})
 	c := fastClient(t, srv.URL, func(c *Config) { c.Token, c.ClientID, c.ClientSecret = "", id, secret })
 	// The first token works once; then the server "restarts" and refuses it.
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, callers)
 	for range callers {
 		wg.Go(func() {
-			if _, err := c.Datasets.List(t.Context()); err != nil {
+			if _, err := Datasets(c).List(t.Context()); err != nil {
 				errs <- err
 			}
 		})

@@ -45,10 +45,6 @@ const (
 	collOAuthClients    collection = "oauth-clients"
 )
 
-// allCollections is every cached collection, for changes that may touch them all (deleting an
-// organization, moving the local API's clock).
-var allCollections = []collection{collMembers, collInvitations, collServiceAccounts, collManagedUsers, collAPITokens, collOAuthClients}
-
 type readCache struct {
 	ttl time.Duration
 	now func() time.Time
@@ -142,7 +138,10 @@ func newReadCache(ttl time.Duration) *readCache {
 func (rc *readCache) get(ctx context.Context, coll collection, fill func(context.Context) (*snapshot, error)) (*snapshot, error) {
 	rc.mu.Lock()
 	s := rc.snapshots[coll]
-	gen := rc.gens[coll]
+	gen, known := rc.gens[coll]
+	if !known {
+		rc.gens[coll] = 0 // known from now on: invalidateAll reaches it
+	}
 	if s != nil && rc.now().Sub(s.taken) < rc.ttl {
 		rc.mu.Unlock()
 		return s, nil
@@ -223,11 +222,31 @@ func (rc *readCache) invalidate(colls ...collection) {
 	}
 }
 
+// invalidateAll drops the snapshot of every collection ever read, for changes that may touch
+// them all (deleting an organization, moving the local API's clock, changing a plan); fills in
+// flight will not be kept. A collection never read has nothing to drop, so no list of
+// collections is kept by hand.
+func (rc *readCache) invalidateAll() {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for c := range rc.gens {
+		rc.gens[c]++
+		delete(rc.snapshots, c)
+	}
+}
+
 // invalidate drops snapshots after a change whose effects the client cannot know exactly (a
 // no-op without the cache).
 func (c *core) invalidate(colls ...collection) {
 	if c.cache != nil {
 		c.cache.invalidate(colls...)
+	}
+}
+
+// invalidateAll drops every snapshot (a no-op without the cache).
+func (c *core) invalidateAll() {
+	if c.cache != nil {
+		c.cache.invalidateAll()
 	}
 }
 

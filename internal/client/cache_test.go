@@ -167,7 +167,7 @@ func TestE2EReadCacheInvalidation(t *testing.T) {
 		t.Fatalf("new invitation = %+v, %v", got, err)
 	}
 	e.stats(ctx)
-	acc, err := e.owner.Public.AcceptInvitation(ctx, e.lastLink(ctx, "m4@example.com", "invitation"), "")
+	acc, err := Person(e.owner).AcceptInvitation(ctx, e.lastLink(ctx, "m4@example.com", "invitation"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,6 +432,43 @@ func TestReadCacheFillJournal(t *testing.T) {
 	}
 	if journals != 0 {
 		t.Errorf("%d fill journals left behind", journals)
+	}
+}
+
+// invalidateAll drops the snapshot of every collection ever read, without a list of them, and a
+// fill in flight during it is not kept.
+func TestReadCacheInvalidateAll(t *testing.T) {
+	rc := newReadCache(time.Hour)
+	empty := func(context.Context) (*snapshot, error) {
+		return &snapshot{byID: map[string]any{}, byEmail: map[string]any{}, emailByID: map[string]string{}}, nil
+	}
+	for _, coll := range []collection{collMembers, collOAuthClients} {
+		if _, err := rc.get(context.Background(), coll, empty); err != nil {
+			t.Fatal(err)
+		}
+	}
+	started, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		_, err := rc.get(context.Background(), collAPITokens, func(ctx context.Context) (*snapshot, error) {
+			close(started)
+			<-release
+			return empty(ctx)
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}()
+	<-started
+	rc.invalidateAll()
+	close(release)
+	<-done
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, coll := range []collection{collMembers, collOAuthClients, collAPITokens} {
+		if rc.snapshots[coll] != nil {
+			t.Errorf("%s: a snapshot survived invalidateAll", coll)
+		}
 	}
 }
 

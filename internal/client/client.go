@@ -23,7 +23,9 @@ const (
 	DefaultReadCacheTTL   = 30 * time.Second
 )
 
-// Client is the API client: one service per object, as go-tfe arranges them.
+// Client is the API client: one service per object, as go-tfe arranges them. It holds what the
+// provider speaks; the calls that only tests and the benchmark make (Local, Datasets, Person) are
+// reached through functions of their own, so that the provider binary does not link them.
 type Client struct {
 	// Identity reads who the calling credential is.
 	Identity IdentityService
@@ -41,12 +43,8 @@ type Client struct {
 	APITokens APITokensService
 	// OAuthClients manages OAuth API clients.
 	OAuthClients OAuthClientsService
-	// Datasets reads and creates datasets.
-	Datasets DatasetsService
-	// Public holds the operations that need no credential.
+	// Public holds the client-credentials grant, which needs no credential of the client's own.
 	Public PublicService
-	// Local speaks to alien-local's /_local extensions.
-	Local LocalService
 
 	core *core
 }
@@ -54,7 +52,11 @@ type Client struct {
 // New validates cfg and returns a client. It does no I/O: a wrong credential shows on the first
 // call.
 func New(cfg Config) (*Client, error) {
-	endpoint, base, err := validateEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP)
+	raw := strings.TrimSpace(cfg.Endpoint)
+	if raw == "" {
+		raw = DefaultEndpoint
+	}
+	endpoint, base, err := checkEndpoint(raw, cfg.AllowInsecureHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -134,9 +136,7 @@ func New(cfg Config) (*Client, error) {
 		ManagedUsers:    &managedUsers{c},
 		APITokens:       &apiTokens{c},
 		OAuthClients:    &oauthClients{c},
-		Datasets:        &datasets{c},
 		Public:          &public{c},
-		Local:           &local{c},
 		core:            c,
 	}, nil
 }
@@ -144,31 +144,63 @@ func New(cfg Config) (*Client, error) {
 // Endpoint is the API's base URL the client speaks to, normalized (no trailing slash).
 func (c *Client) Endpoint() string { return c.core.endpoint }
 
-// validateEndpoint checks the endpoint and returns it normalized.
-func validateEndpoint(raw string, allowInsecure bool) (string, *url.URL, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		raw = DefaultEndpoint
+// EndpointError is an endpoint the client refuses. Problem says what is wrong in words that fit
+// every caller ("it has no host"); callers that name their own settings (the provider's
+// insecure_http) build their message from Problem and Insecure.
+type EndpointError struct {
+	// Endpoint is the endpoint as given, any password in it redacted; empty when it is not a URL at
+	// all (it could then hold a password that cannot be found to be redacted).
+	Endpoint string
+	// Problem says what is wrong with it.
+	Problem string
+	// Insecure is set when the only problem is plain http:// to a host that is not a loopback
+	// address, which the caller may choose to allow (Config.AllowInsecureHTTP).
+	Insecure bool
+}
+
+// Error formats the error as `invalid endpoint "http://x": <problem>`.
+func (e *EndpointError) Error() string {
+	msg := "invalid endpoint: " + e.Problem
+	if e.Endpoint != "" {
+		msg = fmt.Sprintf("invalid endpoint %q: %s", e.Endpoint, e.Problem)
 	}
+	if e.Insecure {
+		msg += "; use https://, or allow insecure HTTP explicitly (AllowInsecureHTTP)"
+	}
+	return msg
+}
+
+// CheckEndpoint is the one rule of an endpoint's form, which the client and the provider's
+// validation both apply: an http:// or https:// URL with a host, and no credentials, query or
+// fragment; plain http:// only to a loopback address (127.0.0.0/8, ::1, localhost) unless
+// allowInsecure. It answers the endpoint normalized (no trailing slash), or an *EndpointError.
+func CheckEndpoint(raw string, allowInsecure bool) (string, error) {
+	endpoint, _, err := checkEndpoint(raw, allowInsecure)
+	return endpoint, err
+}
+
+// checkEndpoint is CheckEndpoint that also answers the parsed URL.
+func checkEndpoint(raw string, allowInsecure bool) (string, *url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Opaque != "" {
-		return "", nil, fmt.Errorf("invalid endpoint: it must be a URL such as %s", DefaultEndpoint)
+		return "", nil, &EndpointError{Problem: "it is not a URL such as " + DefaultEndpoint}
 	}
-	shown := u.Redacted()
+	refuse := func(problem string) (string, *url.URL, error) {
+		return "", nil, &EndpointError{Endpoint: u.Redacted(), Problem: problem}
+	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", nil, fmt.Errorf("invalid endpoint %q: the scheme must be https:// (or http:// for a loopback address), e.g. %s", shown, DefaultEndpoint)
+		return refuse("it must start with https:// (or http:// for a loopback address), such as " + DefaultEndpoint)
 	case u.Host == "" || u.Hostname() == "":
-		return "", nil, fmt.Errorf("invalid endpoint %q: it has no host; set it to a URL such as %s", shown, DefaultEndpoint)
+		return refuse("it has no host")
 	case u.User != nil:
-		return "", nil, fmt.Errorf("invalid endpoint %q: it must not carry credentials; set a token or a client id and secret instead", shown)
-	case u.RawQuery != "" || u.ForceQuery:
-		return "", nil, fmt.Errorf("invalid endpoint %q: it must not have a query string", shown)
-	case u.Fragment != "":
-		return "", nil, fmt.Errorf("invalid endpoint %q: it must not have a fragment", shown)
+		return refuse("it must not hold credentials: give the credential as a token or an OAuth client instead")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return refuse("it must not have a query or a fragment")
 	}
 	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
-		return "", nil, fmt.Errorf("invalid endpoint %q: plain http:// is allowed only to a loopback address (127.0.0.0/8, ::1, localhost); use https://, or allow insecure HTTP explicitly (AllowInsecureHTTP)", shown)
+		return "", nil, &EndpointError{Endpoint: u.Redacted(), Insecure: true,
+			Problem: "plain http:// is allowed only to a loopback address (localhost, 127.0.0.1, ::1)"}
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""

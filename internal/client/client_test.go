@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewEndpoint(t *testing.T) {
@@ -27,12 +28,13 @@ func TestNewEndpoint(t *testing.T) {
 		{name: "http remote refused", endpoint: "http://api.example.com", errHas: "AllowInsecureHTTP"},
 		{name: "http private refused", endpoint: "http://10.0.0.1:8080", errHas: "loopback"},
 		{name: "http remote allowed", endpoint: "http://api.example.com", insecure: true, want: "http://api.example.com"},
-		{name: "no scheme", endpoint: "api.alien.club", errHas: "scheme"},
-		{name: "bad scheme", endpoint: "ftp://api.alien.club", errHas: "scheme"},
+		{name: "no scheme", endpoint: "api.alien.club", errHas: "must start with https://"},
+		{name: "bad scheme", endpoint: "ftp://api.alien.club", errHas: "must start with https://"},
 		{name: "no host", endpoint: "https://", errHas: "no host"},
 		{name: "query", endpoint: "https://api.alien.club/?x=1", errHas: "query"},
 		{name: "fragment", endpoint: "https://api.alien.club/#x", errHas: "fragment"},
 		{name: "credentials", endpoint: "https://me:hunter2secret@api.alien.club", errHas: "credentials"},
+		{name: "not a URL", endpoint: "https://me:hunter2secret@api.alien.club:port/", errHas: "not a URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,12 +128,55 @@ func TestUserAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if want := "terraform-provider-alien/1.2.3 terraform/1.11.4"; got != want {
 		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
+}
+
+// ServerNow follows the Date header of the API's answers (errors included), is the local clock
+// before any, and is left as it was by an answer without a Date.
+func TestServerNow(t *testing.T) {
+	var date string
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp := jsonResponse(r, http.StatusOK, `{"data":[],"next_cursor":null}`)
+		if strings.Contains(r.URL.Path, "missing") {
+			resp = jsonResponse(r, http.StatusNotFound, `{"error":{"code":"not_found","message":"no such client"}}`)
+		}
+		if date != "" {
+			resp.Header.Set("Date", date)
+		}
+		return resp, nil
+	})}
+	c, err := New(Config{Endpoint: "http://127.0.0.1:1", Token: "oat_x.y", HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near := func(what string, want time.Time) {
+		t.Helper()
+		if got := c.ServerNow(); got.Sub(want).Abs() > 2*time.Second {
+			t.Errorf("%s: ServerNow = %s, want about %s", what, got, want)
+		}
+	}
+	near("before any answer", time.Now())
+	ahead := 40 * 24 * time.Hour
+	date = time.Now().Add(ahead).UTC().Format(http.TimeFormat)
+	if _, err := c.OAuthClients.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	near("after an answer 40 days ahead", time.Now().Add(ahead))
+	date = time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)
+	if _, err := c.OAuthClients.Read(t.Context(), "missing"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want not found", err)
+	}
+	near("after an error an hour behind", time.Now().Add(-time.Hour))
+	date = ""
+	if _, err := c.OAuthClients.List(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	near("after an answer without a Date", time.Now().Add(-time.Hour))
 }
 
 // roundTripFunc is an http.RoundTripper made of a function.

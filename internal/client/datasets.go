@@ -5,6 +5,18 @@ import (
 	"net/http"
 )
 
+// DatasetsService reads and creates datasets: only what tests of token scopes need.
+type DatasetsService interface {
+	List(ctx context.Context) ([]*Dataset, error)
+	Create(ctx context.Context, name string) (*Dataset, error)
+}
+
+// Datasets is c's datasets service. Only tests use it (no resource manages datasets): it is not a
+// field of Client, so the provider binary does not link it.
+func Datasets(c *Client) DatasetsService {
+	return &datasets{c.core}
+}
+
 var _ DatasetsService = (*datasets)(nil)
 
 // datasets implements DatasetsService.

@@ -37,7 +37,7 @@ func TestE2ERetriesOnUnavailableAndRateLimited(t *testing.T) {
 	if len(all) != 15 {
 		t.Errorf("%d service accounts, want 15 (retries must not duplicate)", len(all))
 	}
-	st, err := c.Local.Stats(ctx)
+	st, err := Local(c).Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestE2EDroppedResponsesCreateExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := c.Local.Stats(ctx)
+	st, err := Local(c).Stats(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestE2ENoRetryOfPublicPostAfterDrop(t *testing.T) {
 	ctx := t.Context()
 	// Every answer is dropped. An unauthenticated POST carries no Idempotency-Key, so a lost
 	// answer is not retried: the link is one-use and a repeat could not be told from a second use.
-	_, err := e.owner.Public.AcceptInvitation(ctx, "lnk_whatever_token", "x")
+	_, err := Person(e.owner).AcceptInvitation(ctx, "lnk_whatever_token", "x")
 	if err == nil {
 		t.Fatal("want an error: every answer is dropped")
 	}
@@ -213,8 +213,8 @@ func TestE2ENoSecretInErrorsOrLogs(t *testing.T) {
 	secrets = append(secrets, password)
 	resetLink := e.lastLink(ctx, "mia@example.com", "password_reset")
 	secrets = append(secrets, linkTokenOf(resetLink))
-	keep(c.Public.ResetPassword(ctx, resetLink, password))
-	session, err := c.Public.Login(ctx, "mia@example.com", password)
+	keep(Person(c).ResetPassword(ctx, resetLink, password))
+	session, err := Person(c).Login(ctx, "mia@example.com", password)
 	keep(err)
 	if session != nil {
 		secrets = append(secrets, session.AccessToken)
@@ -223,13 +223,13 @@ func TestE2ENoSecretInErrorsOrLogs(t *testing.T) {
 	keep(err)
 	invLink := e.lastLink(ctx, "ivy@example.com", "invitation")
 	secrets = append(secrets, linkTokenOf(invLink))
-	_, err = c.Public.ViewInvitation(ctx, invLink)
+	_, err = Person(c).ViewInvitation(ctx, invLink)
 	keep(err)
 
 	// Failures of every kind, with secrets in play.
-	_, err = c.Public.Login(ctx, "mia@example.com", password+"x")
+	_, err = Person(c).Login(ctx, "mia@example.com", password+"x")
 	keep(err)
-	keep(c.Public.ResetPassword(ctx, resetLink, password)) // used link
+	keep(Person(c).ResetPassword(ctx, resetLink, password)) // used link
 	_, err = c.Public.ClientCredentialsToken(ctx, oc.ClientID, oc.ClientSecret+"x")
 	keep(err)
 	keep(c.APITokens.Revoke(ctx, tok.ID))
@@ -244,7 +244,7 @@ func TestE2ENoSecretInErrorsOrLogs(t *testing.T) {
 	keep(err)
 	_, err = c.ManagedUsers.Deactivate(ctx, mu.ID)
 	keep(err)
-	_, err = c.Public.AcceptInvitation(ctx, invLink+"broken", "")
+	_, err = Person(c).AcceptInvitation(ctx, invLink+"broken", "")
 	keep(err)
 
 	if len(errs) < 6 {
@@ -280,10 +280,10 @@ func TestE2ERetryAfterFromTheServer(t *testing.T) {
 	start := time.Now()
 	limited := 0
 	for limited == 0 {
-		if _, err := c.Datasets.List(ctx); err != nil {
+		if _, err := Datasets(c).List(ctx); err != nil {
 			t.Fatal(err)
 		}
-		st, err := c.Local.Stats(ctx)
+		st, err := Local(c).Stats(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

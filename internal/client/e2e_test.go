@@ -33,6 +33,8 @@ func startAPI(t testing.TB, faults localapi.FaultConfig) *testEnv {
 		TimeTravel:    true,
 		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
 		Faults:        faults,
+		// The tests need the password scheme, not its production cost.
+		PasswordHashIterations: 1000,
 	})
 	if err != nil {
 		t.Fatalf("starting the local API: %v", err)
@@ -66,11 +68,11 @@ func (e *testEnv) client(cfg Config) *Client {
 // stats reads the request counts and resets them.
 func (e *testEnv) stats(ctx context.Context) map[string]int {
 	e.t.Helper()
-	s, err := e.owner.Local.Stats(ctx)
+	s, err := Local(e.owner).Stats(ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.owner.Local.ResetStats(ctx); err != nil {
+	if err := Local(e.owner).ResetStats(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	return s.Requests
@@ -79,7 +81,7 @@ func (e *testEnv) stats(ctx context.Context) map[string]int {
 // lastLink is the link of the newest email to an address.
 func (e *testEnv) lastLink(ctx context.Context, to, kind string) string {
 	e.t.Helper()
-	emails, err := e.owner.Local.Outbox(ctx, to)
+	emails, err := Local(e.owner).Outbox(ctx, to)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -98,7 +100,7 @@ func (e *testEnv) addMember(ctx context.Context, c *Client, email string, role R
 	if _, err := c.Invitations.Create(ctx, InvitationCreateOptions{Email: email, Role: role}); err != nil {
 		e.t.Fatal(err)
 	}
-	acc, err := c.Public.AcceptInvitation(ctx, e.lastLink(ctx, email, "invitation"), "Name of "+email)
+	acc, err := Person(c).AcceptInvitation(ctx, e.lastLink(ctx, email, "invitation"), "Name of "+email)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -264,7 +266,7 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 		return err
 	}(), ErrConflict)
 	link := e.lastLink(ctx, "ann@example.com", "invitation")
-	view, err := e.owner.Public.ViewInvitation(ctx, link)
+	view, err := Person(e.owner).ViewInvitation(ctx, link)
 	if err != nil || view.Email != "ann@example.com" || view.OrganizationID != boot.OrganizationID {
 		t.Fatalf("ViewInvitation = %+v, %v", view, err)
 	}
@@ -278,9 +280,9 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 	if err != nil || len(pending) != 1 || pending[0].ID != inv.ID {
 		t.Fatalf("List pending = %v, %v", pending, err)
 	}
-	wantIs(t, func() error { _, err := e.owner.Public.ViewInvitation(ctx, link); return err }(), ErrNotFound) // replaced by the resend
+	wantIs(t, func() error { _, err := Person(e.owner).ViewInvitation(ctx, link); return err }(), ErrNotFound) // replaced by the resend
 	link = e.lastLink(ctx, "ann@example.com", "invitation")
-	acc, err := e.owner.Public.AcceptInvitation(ctx, link, "Ann")
+	acc, err := Person(e.owner).AcceptInvitation(ctx, link, "Ann")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +293,7 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 		t.Fatalf("accepted invitation = %+v, %v", inv, err)
 	}
 	wantIs(t, e.owner.Invitations.Revoke(ctx, inv.ID), ErrConflict)
-	wantIs(t, func() error { _, err := e.owner.Public.AcceptInvitation(ctx, link, "Ann"); return err }(), ErrConflict)
+	wantIs(t, func() error { _, err := Person(e.owner).AcceptInvitation(ctx, link, "Ann"); return err }(), ErrConflict)
 
 	// Two owners now: the first can be demoted; members can be filtered and removed.
 	if m, err := e.owner.Members.Update(ctx, owner.ID, MemberUpdateOptions{Role: RoleWriter}); err != nil || m.Role != RoleWriter {
@@ -326,10 +328,10 @@ func TestE2EMembersAndInvitations(t *testing.T) {
 		return err
 	}(), ErrConflict)
 	bobLink := e.lastLink(ctx, "bob@example.com", "invitation")
-	if view, err := e.owner.Public.ViewInvitation(ctx, bobLink); err == nil && view.Status != InvitationRevoked {
+	if view, err := Person(e.owner).ViewInvitation(ctx, bobLink); err == nil && view.Status != InvitationRevoked {
 		t.Errorf("a revoked invitation's link shows %+v", view)
 	}
-	_, err = e.owner.Public.AcceptInvitation(ctx, bobLink, "Bob")
+	_, err = Person(e.owner).AcceptInvitation(ctx, bobLink, "Bob")
 	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrConflict) {
 		t.Errorf("accepting a revoked invitation: err = %v, want not found or conflict", err)
 	}
@@ -376,19 +378,19 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if id, err := reader.Identity.Read(ctx); err != nil || id.Kind != IdentityServiceAccountToken || id.Scope == nil || *id.Scope != ScopeRead || id.ServiceAccountID == nil || *id.ServiceAccountID != sa.ID {
 		t.Fatalf("reader identity = %+v, %v", id, err)
 	}
-	if _, err := reader.Datasets.List(ctx); err != nil {
+	if _, err := Datasets(reader).List(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ae := wantAPIError(t, func() error { _, err := reader.Datasets.Create(ctx, "nope"); return err }(), ErrForbidden)
+	ae := wantAPIError(t, func() error { _, err := Datasets(reader).Create(ctx, "nope"); return err }(), ErrForbidden)
 	if errors.Is(ae, ErrPlanRequired) {
 		t.Errorf("a scope refusal is not plan_required: %v", ae)
 	}
 	wantIs(t, func() error { _, err := reader.Members.List(ctx, MemberListOptions{}); return err }(), ErrForbidden)
-	ds, err := writer.Datasets.Create(ctx, "uploads")
+	ds, err := Datasets(writer).Create(ctx, "uploads")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if all, err := reader.Datasets.List(ctx); err != nil || len(all) != 1 || all[0].ID != ds.ID {
+	if all, err := Datasets(reader).List(ctx); err != nil || len(all) != 1 || all[0].ID != ds.ID {
 		t.Fatalf("datasets = %v, %v", all, err)
 	}
 	if got, err := e.owner.APITokens.Read(ctx, readTok.ID); err != nil || got.LastUsedAt == nil {
@@ -402,7 +404,7 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if _, err := e.owner.ServiceAccounts.Deactivate(ctx, sa.ID); err != nil {
 		t.Errorf("deactivating twice: %v", err)
 	}
-	wantIs(t, func() error { _, err := writer.Datasets.List(ctx); return err }(), ErrUnauthorized)
+	wantIs(t, func() error { _, err := Datasets(writer).List(ctx); return err }(), ErrUnauthorized)
 	toks, err := e.owner.APITokens.List(ctx, APITokenListOptions{ServiceAccountID: &sa.ID})
 	if err != nil || len(toks) != 2 {
 		t.Fatalf("tokens = %v, %v", toks, err)
@@ -419,7 +421,7 @@ func TestE2EServiceAccountsAndTokens(t *testing.T) {
 	if sa, err = e.owner.ServiceAccounts.Reactivate(ctx, sa.ID); err != nil || sa.Status != UserActive {
 		t.Fatalf("Reactivate = %+v, %v", sa, err)
 	}
-	wantIs(t, func() error { _, err := reader.Datasets.List(ctx); return err }(), ErrUnauthorized)
+	wantIs(t, func() error { _, err := Datasets(reader).List(ctx); return err }(), ErrUnauthorized)
 	if locked, err := e.owner.ServiceAccounts.List(ctx, ServiceAccountListOptions{Status: ptr(UserLocked)}); err != nil || len(locked) != 0 {
 		t.Errorf("locked accounts = %v, %v", locked, err)
 	}
@@ -485,18 +487,18 @@ func TestE2EManagedUsers(t *testing.T) {
 	}
 	const password = "correct horse battery staple"
 	resetLink := e.lastLink(ctx, "mia@example.com", "password_reset")
-	if view, err := e.owner.Public.ViewPasswordReset(ctx, resetLink); err != nil || view.Email != "mia@example.com" || view.ExpiresAt.IsZero() {
+	if view, err := Person(e.owner).ViewPasswordReset(ctx, resetLink); err != nil || view.Email != "mia@example.com" || view.ExpiresAt.IsZero() {
 		t.Fatalf("ViewPasswordReset = %+v, %v", view, err)
 	}
-	if err := e.owner.Public.ResetPassword(ctx, resetLink, password); err != nil {
+	if err := Person(e.owner).ResetPassword(ctx, resetLink, password); err != nil {
 		t.Fatal(err)
 	}
-	wantIs(t, func() error { _, err := e.owner.Public.ViewPasswordReset(ctx, resetLink); return err }(), ErrNotFound) // used
+	wantIs(t, func() error { _, err := Person(e.owner).ViewPasswordReset(ctx, resetLink); return err }(), ErrNotFound) // used
 	if got, err := e.owner.ManagedUsers.Read(ctx, mu.ID); err != nil || !got.PasswordSet {
 		t.Fatalf("after reset = %+v, %v", got, err)
 	}
-	wantIs(t, func() error { _, err := e.owner.Public.Login(ctx, "mia@example.com", "wrong password!!"); return err }(), ErrUnauthorized)
-	session, err := e.owner.Public.Login(ctx, "mia@example.com", password)
+	wantIs(t, func() error { _, err := Person(e.owner).Login(ctx, "mia@example.com", "wrong password!!"); return err }(), ErrUnauthorized)
+	session, err := Person(e.owner).Login(ctx, "mia@example.com", password)
 	if err != nil || session.AccessToken == "" || session.TokenType != "Bearer" {
 		t.Fatalf("Login = %+v, %v", session, err)
 	}
@@ -504,10 +506,10 @@ func TestE2EManagedUsers(t *testing.T) {
 	if id, err := mia.Identity.Read(ctx); err != nil || id.Kind != IdentityManagedUser || id.ManagedUserID == nil || *id.ManagedUserID != mu.ID || id.Role != "client" {
 		t.Fatalf("managed user identity = %+v, %v", id, err)
 	}
-	if _, err := mia.Datasets.List(ctx); err != nil {
+	if _, err := Datasets(mia).List(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wantIs(t, func() error { _, err := mia.Datasets.Create(ctx, "nope"); return err }(), ErrForbidden)
+	wantIs(t, func() error { _, err := Datasets(mia).Create(ctx, "nope"); return err }(), ErrForbidden)
 
 	if mu, err = e.owner.ManagedUsers.Update(ctx, mu.ID, ManagedUserUpdateOptions{FirstName: ptr("Mila")}); err != nil || mu.FirstName != "Mila" || mu.LastName != "Wong" {
 		t.Fatalf("Update = %+v, %v", mu, err)
@@ -515,8 +517,8 @@ func TestE2EManagedUsers(t *testing.T) {
 	if mu, err = e.owner.ManagedUsers.Deactivate(ctx, mu.ID); err != nil || mu.Status != UserLocked {
 		t.Fatalf("Deactivate = %+v, %v", mu, err)
 	}
-	wantIs(t, func() error { _, err := mia.Datasets.List(ctx); return err }(), ErrUnauthorized)
-	wantIs(t, func() error { _, err := e.owner.Public.Login(ctx, "mia@example.com", password); return err }(), ErrUnauthorized)
+	wantIs(t, func() error { _, err := Datasets(mia).List(ctx); return err }(), ErrUnauthorized)
+	wantIs(t, func() error { _, err := Person(e.owner).Login(ctx, "mia@example.com", password); return err }(), ErrUnauthorized)
 	wantIs(t, func() error { _, err := e.owner.ManagedUsers.SendPasswordReset(ctx, mu.ID); return err }(), ErrConflict)
 	if locked, err := e.owner.ManagedUsers.List(ctx, ManagedUserListOptions{Status: ptr(UserLocked)}); err != nil || len(locked) != 1 {
 		t.Fatalf("locked = %v, %v", locked, err)
@@ -524,17 +526,17 @@ func TestE2EManagedUsers(t *testing.T) {
 	if mu, err = e.owner.ManagedUsers.Reactivate(ctx, mu.ID); err != nil || mu.Status != UserActive {
 		t.Fatalf("Reactivate = %+v, %v", mu, err)
 	}
-	if _, err := e.owner.Public.Login(ctx, "mia@example.com", password); err != nil {
+	if _, err := Person(e.owner).Login(ctx, "mia@example.com", password); err != nil {
 		t.Errorf("login after reactivation: %v", err)
 	}
-	before, err := e.owner.Local.Outbox(ctx, "mia@example.com")
+	before, err := Local(e.owner).Outbox(ctx, "mia@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.owner.ManagedUsers.SendPasswordReset(ctx, mu.ID); err != nil {
 		t.Fatal(err)
 	}
-	after, err := e.owner.Local.Outbox(ctx, "mia@example.com")
+	after, err := Local(e.owner).Outbox(ctx, "mia@example.com")
 	if err != nil || len(after) != len(before)+1 {
 		t.Fatalf("outbox %d → %d, %v", len(before), len(after), err)
 	}
@@ -628,11 +630,11 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := e.owner.Local.Clock(ctx)
+	before, err := Local(e.owner).Clock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := e.owner.Local.AdvanceClock(ctx, 8*24*time.Hour)
+	after, err := Local(e.owner).AdvanceClock(ctx, 8*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -646,7 +648,7 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 		t.Fatalf("Resend = %+v, %v", inv, err)
 	}
 
-	org, err := e.owner.Local.SetPlan(ctx, boot.OrganizationID, PlanTeam)
+	org, err := Local(e.owner).SetPlan(ctx, boot.OrganizationID, PlanTeam)
 	if err != nil || org.Plan != PlanTeam {
 		t.Fatalf("SetPlan = %+v, %v", org, err)
 	}
@@ -654,33 +656,57 @@ func TestE2ELocalClockAndPlan(t *testing.T) {
 	if !strings.Contains(strings.ToLower(ae.Message), "team") {
 		t.Errorf("plan_required message %q does not name the current plan", ae.Message)
 	}
-	if _, err := e.owner.Local.SetPlan(ctx, boot.OrganizationID, PlanEnterprise); err != nil {
+	if _, err := Local(e.owner).SetPlan(ctx, boot.OrganizationID, PlanEnterprise); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.owner.ManagedUsers.List(ctx, ManagedUserListOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	wantIs(t, func() error { _, err := e.owner.Local.SetPlan(ctx, "org_aaaaaaaaaaaaaaaa", PlanFree); return err }(), ErrNotFound)
+	wantIs(t, func() error { _, err := Local(e.owner).SetPlan(ctx, "org_aaaaaaaaaaaaaaaa", PlanFree); return err }(), ErrNotFound)
 
 	// Public and local operations need no credential.
 	anon := e.client(Config{})
-	if _, err := anon.Local.Clock(ctx); err != nil {
+	if _, err := Local(anon).Clock(ctx); err != nil {
 		t.Errorf("Local.Clock without a credential: %v", err)
 	}
-	if _, err := anon.Public.ViewInvitation(ctx, e.lastLink(ctx, "late@example.com", "invitation")); err != nil {
+	if _, err := Person(anon).ViewInvitation(ctx, e.lastLink(ctx, "late@example.com", "invitation")); err != nil {
 		t.Errorf("Public.ViewInvitation without a credential: %v", err)
 	}
 	if _, err := anon.Members.List(ctx, MemberListOptions{}); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("Members.List without a credential: err = %v, want ErrUnauthorized", err)
 	}
 
-	if err := e.owner.Local.ResetStats(ctx); err != nil {
+	if err := Local(e.owner).ResetStats(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.owner.Datasets.List(ctx); err != nil {
+	if _, err := Datasets(e.owner).List(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st := e.stats(ctx); st["GET /datasets"] != 1 || len(st) != 1 {
 		t.Errorf("stats = %v, want one GET /datasets", st)
+	}
+}
+
+// The last-owner conflict has a code of its own: the client matches it with ErrLastOwner (and
+// ErrConflict, as every 409), another conflict only with ErrConflict.
+func TestLastOwnerConflict(t *testing.T) {
+	e := startAPI(t, localapi.FaultConfig{})
+	ctx := t.Context()
+	members, err := e.owner.Members.List(ctx, MemberListOptions{})
+	if err != nil || len(members) != 1 {
+		t.Fatalf("members = %v, %v; want the one owner", members, err)
+	}
+	err = e.owner.Members.Delete(ctx, members[0].ID)
+	if ae := wantAPIError(t, err, ErrLastOwner); ae.StatusCode != 409 || ae.Code != CodeLastOwner || !errors.Is(err, ErrConflict) {
+		t.Errorf("removing the last owner: %v", err)
+	}
+	_, err = e.owner.Members.Update(ctx, members[0].ID, MemberUpdateOptions{Role: RoleWriter})
+	wantIs(t, err, ErrLastOwner)
+	if _, err := e.owner.Invitations.Create(ctx, InvitationCreateOptions{Email: "twice@example.com", Role: RoleViewer}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.owner.Invitations.Create(ctx, InvitationCreateOptions{Email: "twice@example.com", Role: RoleViewer})
+	if wantIs(t, err, ErrConflict); errors.Is(err, ErrLastOwner) {
+		t.Errorf("a duplicate invitation matches ErrLastOwner: %v", err)
 	}
 }

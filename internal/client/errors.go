@@ -20,8 +20,11 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrPlanRequired: the feature needs another plan (403 plan_required).
 	ErrPlanRequired = errors.New("plan required")
-	// ErrConflict: the request conflicts with the object's state (409).
+	// ErrConflict: the request conflicts with the object's state (any 409, last_owner included).
 	ErrConflict = errors.New("conflict")
+	// ErrLastOwner: the change would demote or remove the organization's last owner (409
+	// last_owner).
+	ErrLastOwner = errors.New("last owner")
 	// ErrInvalid: bad input (400, or a ValidationError raised before any request).
 	ErrInvalid = errors.New("invalid")
 	// ErrRateLimited: too many requests (429), still so after every retry.
@@ -37,6 +40,7 @@ const (
 	CodeNotFound             = "not_found"
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeConflict             = "conflict"
+	CodeLastOwner            = "last_owner"
 	CodeIdempotencyKeyReused = "idempotency_key_reused"
 	CodeRateLimited          = "rate_limited"
 	CodeInternal             = "internal"
@@ -97,7 +101,9 @@ func (e *APIError) Is(target error) bool {
 	case ErrPlanRequired:
 		return e.Code == CodePlanRequired
 	case ErrConflict:
-		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict
+		return e.StatusCode == http.StatusConflict || e.Code == CodeConflict || e.Code == CodeLastOwner
+	case ErrLastOwner:
+		return e.Code == CodeLastOwner
 	case ErrInvalid:
 		return e.StatusCode == http.StatusBadRequest || e.Code == CodeInvalid
 	case ErrRateLimited:

@@ -22,7 +22,7 @@ func TestAPIErrorFormat(t *testing.T) {
 }
 
 func TestAPIErrorIs(t *testing.T) {
-	sentinels := []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrPlanRequired, ErrConflict, ErrInvalid, ErrRateLimited}
+	sentinels := []error{ErrNotFound, ErrUnauthorized, ErrForbidden, ErrPlanRequired, ErrConflict, ErrLastOwner, ErrInvalid, ErrRateLimited}
 	tests := []struct {
 		status int
 		code   string
@@ -33,6 +33,7 @@ func TestAPIErrorIs(t *testing.T) {
 		{403, CodeForbidden, []error{ErrForbidden}},
 		{403, CodePlanRequired, []error{ErrForbidden, ErrPlanRequired}},
 		{409, CodeConflict, []error{ErrConflict}},
+		{409, CodeLastOwner, []error{ErrConflict, ErrLastOwner}},
 		{400, CodeInvalid, []error{ErrInvalid}},
 		{429, CodeRateLimited, []error{ErrRateLimited}},
 		{422, CodeIdempotencyKeyReused, nil},

@@ -111,7 +111,7 @@ func TestE2EDroppedAnswerAfterCancellationIsReplayed(t *testing.T) {
 	if n != 6 {
 		t.Errorf("%d tokens named replayed, want 6 (no duplicate, none lost)", n)
 	}
-	st, err := e.owner.Local.Stats(t.Context())
+	st, err := Local(e.owner).Stats(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

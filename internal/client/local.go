@@ -7,6 +7,23 @@ import (
 	"time"
 )
 
+// LocalService speaks to the alien-local extensions under /_local (loopback only). Against the
+// real platform they answer ErrNotFound, which tests use to skip.
+type LocalService interface {
+	Outbox(ctx context.Context, to string) ([]*Email, error)
+	Stats(ctx context.Context) (*Stats, error)
+	ResetStats(ctx context.Context) error
+	Clock(ctx context.Context) (*ClockState, error)
+	AdvanceClock(ctx context.Context, d time.Duration) (*ClockState, error)
+	SetPlan(ctx context.Context, organizationID string, plan Plan) (*Organization, error)
+}
+
+// Local is c's service of alien-local's extensions. Only tests and the benchmark use it: it is not
+// a field of Client, so the provider binary does not link it.
+func Local(c *Client) LocalService {
+	return &local{c.core}
+}
+
 var _ LocalService = (*local)(nil)
 
 // local implements LocalService: alien-local's /_local extensions (loopback only, no credential).
@@ -64,7 +81,7 @@ func (s *local) AdvanceClock(ctx context.Context, d time.Duration) (*ClockState,
 	if d <= 0 {
 		return nil, invalid("advance", "must be a positive duration, got %s", d)
 	}
-	defer s.c.invalidate(allCollections...)
+	defer s.c.invalidateAll()
 	return doJSON[ClockState](ctx, s.c, &request{method: http.MethodPost, path: "/_local/clock", body: clockAdvance{Advance: d.String()}, public: true})
 }
 
@@ -76,7 +93,7 @@ func (s *local) SetPlan(ctx context.Context, organizationID string, plan Plan) (
 	if err := plan.valid(); err != nil {
 		return nil, err
 	}
-	defer s.c.invalidate(allCollections...)
+	defer s.c.invalidateAll()
 	path := "/_local/organizations/" + url.PathEscape(organizationID) + "/plan"
 	return doJSON[Organization](ctx, s.c, &request{method: http.MethodPut, path: path, body: planChange{Plan: plan}, public: true})
 }

@@ -66,6 +66,6 @@ func (s *organizations) Delete(ctx context.Context, organizationID string) error
 	if err := requireID("organization_id", organizationID); err != nil {
 		return err
 	}
-	defer s.c.invalidate(allCollections...)
+	defer s.c.invalidateAll()
 	return s.c.do(ctx, &request{method: http.MethodDelete, path: "/organizations/" + url.PathEscape(organizationID)}, nil)
 }

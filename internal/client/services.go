@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"iter"
-	"time"
 )
 
 // The services of the API, one per object, as go-tfe arranges them. Every method takes ctx first.
@@ -202,31 +201,8 @@ type OAuthClientUpdateOptions struct {
 	Enabled *bool
 }
 
-// DatasetsService reads and creates datasets (only what token scopes need).
-type DatasetsService interface {
-	List(ctx context.Context) ([]*Dataset, error)
-	Create(ctx context.Context, name string) (*Dataset, error)
-}
-
-// PublicService holds the operations that need no credential: the client-credentials grant, a
-// managed user's login, and following the links of invitation and password-reset emails.
+// PublicService holds the client-credentials grant: it needs no credential of the client's own.
 type PublicService interface {
 	// ClientCredentialsToken exchanges an OAuth client's credentials for an access token.
 	ClientCredentialsToken(ctx context.Context, clientID, clientSecret string) (*AccessToken, error)
-	Login(ctx context.Context, email, password string) (*AccessToken, error)
-	ViewInvitation(ctx context.Context, linkToken string) (*InvitationLink, error)
-	AcceptInvitation(ctx context.Context, linkToken, name string) (*InvitationAcceptance, error)
-	ViewPasswordReset(ctx context.Context, linkToken string) (*PasswordResetLink, error)
-	ResetPassword(ctx context.Context, linkToken, password string) error
-}
-
-// LocalService speaks to the alien-local extensions under /_local (loopback only). Against the
-// real platform they answer ErrNotFound, which tests use to skip.
-type LocalService interface {
-	Outbox(ctx context.Context, to string) ([]*Email, error)
-	Stats(ctx context.Context) (*Stats, error)
-	ResetStats(ctx context.Context) error
-	Clock(ctx context.Context) (*ClockState, error)
-	AdvanceClock(ctx context.Context, d time.Duration) (*ClockState, error)
-	SetPlan(ctx context.Context, organizationID string, plan Plan) (*Organization, error)
 }

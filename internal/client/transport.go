@@ -25,7 +25,7 @@ import (
 const maxResponseBody = 32 << 20
 
 // core is what every service shares: the endpoint, the HTTP client, the retry policy, the
-// credential, the logger and the read cache.
+// credential, the logger, the read cache and what the client knows of the API's clock.
 type core struct {
 	endpoint  string // normalized, no trailing slash
 	basePath  string // the endpoint's path, e.g. "" or "/api"
@@ -38,6 +38,8 @@ type core struct {
 	auth      authenticator // nil when the client has no credential
 	scrub     *scrubber
 	cache     *readCache // nil when Config.ReadCache is off
+	// serverClock follows the API's clock by the Date of its answers.
+	serverClock serverClock
 }
 
 // request is one logical API call.
@@ -193,6 +195,7 @@ func (c *core) send(ctx context.Context, r *request) (*answer, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	c.serverClock.observe(resp.Header.Get("Date"), time.Now())
 	// Buffered (and bounded) by the response handler, except for the last answer of a retried
 	// call that ran out of retries (a 429 or 5xx): only its start matters, for the error.
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))

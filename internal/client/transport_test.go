@@ -128,7 +128,7 @@ func TestNoRetryOfPostWithoutIdempotencyKey(t *testing.T) {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable)
 	})
 	c := fastClient(t, srv.URL)
-	_, err := c.Public.AcceptInvitation(t.Context(), "lnk_token_value", "Ann")
+	_, err := Person(c).AcceptInvitation(t.Context(), "lnk_token_value", "Ann")
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("err = %v, want a 503 APIError", err)
@@ -182,7 +182,7 @@ func TestRateLimitAlwaysRetried(t *testing.T) {
 	})
 	c := fastClient(t, srv.URL)
 	// A public POST without a key: 429 means "not processed", so even it is retried.
-	if _, err := c.Public.AcceptInvitation(t.Context(), "lnk_token_value", ""); err != nil {
+	if _, err := Person(c).AcceptInvitation(t.Context(), "lnk_token_value", ""); err != nil {
 		t.Fatal(err)
 	}
 	if got := count.Load(); got != 2 {
@@ -201,7 +201,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	})
 	c := fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 3 * time.Second })
 	start := time.Now()
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d < 950*time.Millisecond {
@@ -210,7 +210,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	// Capped by RetryWaitMax.
 	c = fastClient(t, srv.URL, func(c *Config) { c.RetryWaitMax = 20 * time.Millisecond })
 	start = time.Now()
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d > 500*time.Millisecond {
@@ -321,7 +321,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	})
 	c := fastClient(t, srv.URL, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
 	start := time.Now()
-	if _, err := c.Datasets.List(t.Context()); err != nil {
+	if _, err := Datasets(c).List(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -363,7 +363,7 @@ func TestTransportErrors(t *testing.T) {
 				w.Write([]byte(emptyPage))
 			})
 			c := fastClient(t, srv.URL)
-			if _, err := c.Datasets.List(t.Context()); err != nil {
+			if _, err := Datasets(c).List(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if got := count.Load(); got != 2 {
@@ -374,7 +374,7 @@ func TestTransportErrors(t *testing.T) {
 	t.Run("public post not retried", func(t *testing.T) {
 		srv, count := scripted(t, func(w http.ResponseWriter, r *http.Request, n int) { hangUp(t, w) })
 		c := fastClient(t, srv.URL)
-		err := c.Public.ResetPassword(t.Context(), "lnk_reset_secret_value", "correct horse battery")
+		err := Person(c).ResetPassword(t.Context(), "lnk_reset_secret_value", "correct horse battery")
 		if err == nil {
 			t.Fatal("want an error")
 		}
@@ -391,7 +391,7 @@ func TestTransportErrors(t *testing.T) {
 		l.Close()
 		log := &captureLogger{}
 		c := fastClient(t, "http://"+addr, func(c *Config) { c.Logger = log; c.MaxRetries = 1 })
-		_, err = c.Public.ViewInvitation(t.Context(), "lnk_view_secret_value")
+		_, err = Person(c).ViewInvitation(t.Context(), "lnk_view_secret_value")
 		if err == nil {
 			t.Fatal("want an error")
 		}
@@ -564,14 +564,14 @@ func TestValidationBeforeIO(t *testing.T) {
 		"oauth read":      func() error { _, err := c.OAuthClients.Read(ctx, ""); return err },
 		"oauth update":    func() error { _, err := c.OAuthClients.Update(ctx, "oc_1", OAuthClientUpdateOptions{}); return err },
 		"oauth delete":    func() error { return c.OAuthClients.Delete(ctx, "") },
-		"dataset create":  func() error { _, err := c.Datasets.Create(ctx, ""); return err },
+		"dataset create":  func() error { _, err := Datasets(c).Create(ctx, ""); return err },
 		"cc token":        func() error { _, err := c.Public.ClientCredentialsToken(ctx, "", "x"); return err },
-		"login":           func() error { _, err := c.Public.Login(ctx, "a@b.c", ""); return err },
-		"view invitation": func() error { _, err := c.Public.ViewInvitation(ctx, ""); return err },
-		"accept":          func() error { _, err := c.Public.AcceptInvitation(ctx, " ", ""); return err },
-		"reset password":  func() error { return c.Public.ResetPassword(ctx, "lnk", "") },
-		"advance clock":   func() error { _, err := c.Local.AdvanceClock(ctx, -time.Hour); return err },
-		"set plan":        func() error { _, err := c.Local.SetPlan(ctx, "org_1", "gold"); return err },
+		"login":           func() error { _, err := Person(c).Login(ctx, "a@b.c", ""); return err },
+		"view invitation": func() error { _, err := Person(c).ViewInvitation(ctx, ""); return err },
+		"accept":          func() error { _, err := Person(c).AcceptInvitation(ctx, " ", ""); return err },
+		"reset password":  func() error { return Person(c).ResetPassword(ctx, "lnk", "") },
+		"advance clock":   func() error { _, err := Local(c).AdvanceClock(ctx, -time.Hour); return err },
+		"set plan":        func() error { _, err := Local(c).SetPlan(ctx, "org_1", "gold"); return err },
 	}
 	for name, call := range calls {
 		err := call()

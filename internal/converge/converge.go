@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -182,67 +183,23 @@ func ParseShowJSON(out []byte) (State, error) {
 type LiveObject struct{ ID, Key string }
 
 // Live lists the live objects of each block (by block name) through c. What is live depends on
-// the resource type: a member or a pending or expired invitation for alien_member (it manages
-// both), a pending invitation for alien_invitation, an active service account, managed user or
-// token (destroy deactivates or revokes them), any OAuth client (destroy deletes it).
+// the resource type (liveLists).
 func Live(ctx context.Context, c *client.Client, blocks []Block) (map[string][]LiveObject, error) {
+	lists := liveLists()
 	byType := map[string][]LiveObject{}
-	add := func(typ, id, key string) {
-		byType[typ] = append(byType[typ], LiveObject{ID: id, Key: strings.ToLower(key)})
-	}
-	members, err := c.Members.List(ctx, client.MemberListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range members {
-		add("alien_member", m.ID, m.Email)
-	}
-	invitations, err := c.Invitations.List(ctx, client.InvitationListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for _, inv := range invitations {
-		switch inv.Status {
-		case client.InvitationPending:
-			add("alien_member", inv.ID, inv.Email)
-			add("alien_invitation", inv.ID, inv.Email)
-		case client.InvitationExpired:
-			add("alien_member", inv.ID, inv.Email)
+	for _, b := range blocks {
+		if _, done := byType[b.Type]; done {
+			continue
 		}
-	}
-	sas, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for _, sa := range sas {
-		if sa.Status == client.UserActive {
-			add("alien_service_account", sa.ID, sa.Email)
+		list, ok := lists[b.Type]
+		if !ok {
+			return nil, fmt.Errorf("converge: no list of live objects for %s (add it to liveLists)", b.Type)
 		}
-	}
-	mus, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for _, mu := range mus {
-		if mu.Status == client.UserActive {
-			add("alien_managed_user", mu.ID, mu.Email)
+		objects, err := list(ctx, c)
+		if err != nil {
+			return nil, err
 		}
-	}
-	tokens, err := c.APITokens.List(ctx, client.APITokenListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tokens {
-		if t.Status == client.TokenActive {
-			add("alien_api_token", t.ID, t.Name)
-		}
-	}
-	oauth, err := c.OAuthClients.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range oauth {
-		add("alien_oauth_client", o.ID, o.Name)
+		byType[b.Type] = append([]LiveObject{}, objects...)
 	}
 
 	out := map[string][]LiveObject{}
@@ -254,6 +211,77 @@ func Live(ctx context.Context, c *client.Client, blocks []Block) (map[string][]L
 		}
 	}
 	return out, nil
+}
+
+// liveLists answers, per resource type, the objects on the server that count as live for it: a
+// member or a pending or expired invitation for alien_member (it manages both), a pending
+// invitation for alien_invitation, an active service account, managed user or token (destroy
+// deactivates or revokes them), any OAuth client (destroy deletes it). Keys are lower case.
+func liveLists() map[string]func(context.Context, *client.Client) ([]LiveObject, error) {
+	invitations := func(ctx context.Context, c *client.Client, statuses ...client.InvitationStatus) ([]LiveObject, error) {
+		all, err := c.Invitations.List(ctx, client.InvitationListOptions{})
+		return liveOf(all, err, func(inv *client.Invitation) (string, string, bool) {
+			return inv.ID, inv.Email, slices.Contains(statuses, inv.Status)
+		})
+	}
+	return map[string]func(context.Context, *client.Client) ([]LiveObject, error){
+		"alien_member": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			all, err := c.Members.List(ctx, client.MemberListOptions{})
+			members, err := liveOf(all, err, func(m *client.Member) (string, string, bool) { return m.ID, m.Email, true })
+			if err != nil {
+				return nil, err
+			}
+			invited, err := invitations(ctx, c, client.InvitationPending, client.InvitationExpired)
+			return append(members, invited...), err
+		},
+		"alien_invitation": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			return invitations(ctx, c, client.InvitationPending)
+		},
+		"alien_service_account": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			all, err := c.ServiceAccounts.List(ctx, client.ServiceAccountListOptions{})
+			return liveOf(all, err, func(sa *client.ServiceAccount) (string, string, bool) {
+				return sa.ID, sa.Email, sa.Status == client.UserActive
+			})
+		},
+		"alien_managed_user": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			all, err := c.ManagedUsers.List(ctx, client.ManagedUserListOptions{})
+			return liveOf(all, err, func(mu *client.ManagedUser) (string, string, bool) {
+				return mu.ID, mu.Email, mu.Status == client.UserActive
+			})
+		},
+		"alien_api_token": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			all, err := c.APITokens.List(ctx, client.APITokenListOptions{})
+			return liveOf(all, err, func(t *client.APIToken) (string, string, bool) { return t.ID, t.Name, t.Status == client.TokenActive })
+		},
+		"alien_oauth_client": func(ctx context.Context, c *client.Client) ([]LiveObject, error) {
+			all, err := c.OAuthClients.List(ctx)
+			return liveOf(all, err, func(o *client.OAuthClient) (string, string, bool) { return o.ID, o.Name, true })
+		},
+	}
+}
+
+// liveOf keeps the live objects of a list (and its error): of says an object's id, its email or
+// name, and whether it is live. Keys are lower case.
+func liveOf[T any](all []*T, err error, of func(*T) (id, key string, live bool)) ([]LiveObject, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []LiveObject
+	for _, v := range all {
+		if id, key, live := of(v); live {
+			out = append(out, LiveObject{ID: id, Key: strings.ToLower(key)})
+		}
+	}
+	return out, nil
+}
+
+// Outside are the provider's resource types that the convergence mix leaves out, with why. A
+// provider test fails, naming the type, when a registered resource is neither in Mix200 nor here.
+func Outside() map[string]string {
+	return map[string]string{
+		"alien_organization": "it creates other organizations, each with a credential of its own, which a check " +
+			"scoped to the credential's organization cannot list",
+	}
 }
 
 // Outcome is what Check found.

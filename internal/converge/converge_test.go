@@ -26,6 +26,12 @@ func TestMix200(t *testing.T) {
 		if !strings.Contains(Resources([]Block{b}), `resource "`+b.Type+`" "`+b.Name+`" {`) {
 			t.Errorf("Resources has no block for %s.%s", b.Type, b.Name)
 		}
+		if _, ok := liveLists()[b.Type]; !ok {
+			t.Errorf("Live cannot list the live objects of %s (liveLists has no entry)", b.Type)
+		}
+		if why, ok := Outside()[b.Type]; ok {
+			t.Errorf("%s is in the mix and in Outside (%s)", b.Type, why)
+		}
 	}
 	if total != 200 {
 		t.Errorf("the mix declares %d resources, want 200", total)

@@ -20,6 +20,7 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
+	codeLastOwner        = "last_owner"
 	codeIdempotencyReuse = "idempotency_key_reused"
 	codeRateLimited      = "rate_limited"
 	codeInternal         = "internal"
@@ -65,6 +66,12 @@ func errNotFound(format string, args ...any) *apiError {
 
 func errConflict(format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusConflict, Code: codeConflict, Message: fmt.Sprintf(format, args...)}
+}
+
+// errLastOwner refuses a change that would leave the organization without an owner: a conflict
+// with a code of its own, so that clients can tell it from the others without reading the message.
+func errLastOwner(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusConflict, Code: codeLastOwner, Message: fmt.Sprintf(format, args...)}
 }
 
 func errIdempotencyReused(format string, args ...any) *apiError {

@@ -2,9 +2,11 @@ package localapi
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBadInputIsA400NamingTheFieldAndWritesNothing(t *testing.T) {
@@ -195,6 +197,33 @@ func TestClockCannotMoveWithoutTimeTravel(t *testing.T) {
 	e.send(req{method: "GET", path: "/_local/clock"}).want(200, &clk)
 	if clk.Offset != "0s" {
 		t.Fatalf("offset = %q", clk.Offset)
+	}
+}
+
+// Every answer's Date is alien-local's clock, so that clients judge the API's times by the clock
+// that stamped them: it moves when the clock moves, errors and /_local included.
+func TestDateHeaderFollowsTheClock(t *testing.T) {
+	e := newEnv(t)
+	date := func(r *resp) time.Time {
+		t.Helper()
+		d, err := http.ParseTime(r.header.Get("Date"))
+		if err != nil {
+			t.Fatalf("%s: Date %q: %v", r.req, r.header.Get("Date"), err)
+		}
+		return d
+	}
+	near := func(got, want time.Time) bool { return got.Sub(want).Abs() <= 2*time.Second }
+	if d := date(e.get("/me").want(200, nil)); !near(d, time.Now()) {
+		t.Fatalf("Date %s, want about now", d)
+	}
+	e.advance(30 * 24 * time.Hour)
+	want := time.Now().Add(30 * 24 * time.Hour)
+	notFound := e.get("/members/mem_x")
+	notFound.wantError(404, "not_found", "")
+	for _, r := range []*resp{e.get("/me").want(200, nil), notFound, e.send(req{method: "GET", path: "/_local/clock"}).want(200, nil)} {
+		if d := date(r); !near(d, want) {
+			t.Errorf("%s: Date %s, want about %s (30 days ahead)", r.req, d, want)
+		}
 	}
 }
 

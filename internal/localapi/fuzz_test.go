@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store/storetest"
 )
 
 // FuzzDecodeObject checks the strict decoder alone: it never panics, accepts only valid JSON
@@ -65,8 +66,9 @@ func FuzzDecodeRequestBodies(f *testing.F) {
 		violations []error
 	)
 	s, err := NewServer(context.Background(), Config{
-		DBPath: store.Memory,
-		Clock:  fixedClock{time.Now().UTC().Truncate(time.Second)},
+		DBPath:                 store.Memory,
+		Clock:                  fixedClock{time.Now().UTC().Truncate(time.Second)},
+		PasswordHashIterations: testPasswordHashIterations,
 		ContractCheck: func(err error) {
 			mu.Lock()
 			violations = append(violations, err)
@@ -135,7 +137,7 @@ func FuzzDecodeRequestBodies(f *testing.F) {
 	allowed := map[int]bool{200: true, 201: true, 202: true, 204: true, 400: true, 401: true, 403: true, 404: true, 409: true, 422: true}
 	f.Fuzz(func(t *testing.T, target uint8, body []byte) {
 		tg := targets[int(target)%len(targets)]
-		before, err := s.db.TotalChanges(context.Background())
+		before, err := storetest.TotalChanges(context.Background(), s.db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +146,7 @@ func FuzzDecodeRequestBodies(f *testing.F) {
 			t.Fatalf("%s %s with %q: %d %s", tg.method, tg.path, body, rec.Code, rec.Body)
 		}
 		if rec.Code == http.StatusBadRequest {
-			after, err := s.db.TotalChanges(context.Background())
+			after, err := storetest.TotalChanges(context.Background(), s.db)
 			if err != nil {
 				t.Fatal(err)
 			}

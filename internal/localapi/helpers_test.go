@@ -17,13 +17,12 @@ import (
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/clock"
 	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store/storetest"
 )
 
-func init() {
-	// Password hashing at full strength costs a noticeable fraction of a second per hash; the
-	// tests only need the scheme, not the work factor.
-	pbkdf2Iterations = 1000
-}
+// testPasswordHashIterations is the PBKDF2 work factor of the tests' servers: hashing at full
+// strength costs a noticeable fraction of a second per hash, and the tests only need the scheme.
+const testPasswordHashIterations = 1000
 
 // env is a running local API (the real handler on 127.0.0.1) with its bootstrap credential.
 // Every request and answer is checked against the contract: a violation fails the test.
@@ -59,6 +58,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Clock:         clk,
 		TimeTravel:    true,
 		ContractCheck: func(err error) { t.Errorf("contract violation: %v", err) },
+
+		PasswordHashIterations: testPasswordHashIterations,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -386,7 +387,7 @@ func (e *env) count(table string) int {
 	e.t.Helper()
 	var n int
 	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) (err error) {
-		n, err = tx.CountRows(table)
+		n, err = storetest.CountRows(tx, table)
 		return err
 	})
 	if err != nil {
@@ -400,11 +401,11 @@ func (e *env) tables() (names []string, values [][]string) {
 	e.t.Helper()
 	err := e.inst.Server.db.Read(context.Background(), func(tx *store.Tx) error {
 		var err error
-		if names, err = tx.Tables(); err != nil {
+		if names, err = storetest.Tables(tx); err != nil {
 			return err
 		}
 		for _, tb := range names {
-			vals, err := tx.DumpTable(tb)
+			vals, err := storetest.DumpTable(tx, tb)
 			if err != nil {
 				return err
 			}

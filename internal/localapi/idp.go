@@ -36,9 +36,10 @@ type IdentityProvider interface {
 // ErrNoAccount is returned by the embedded identity provider for an unknown account.
 var ErrNoAccount = errors.New("identity provider: no such account")
 
-// pbkdf2Iterations is the PBKDF2-SHA256 work factor of new password hashes (OWASP's 2023
-// recommendation). Hashes carry their own count, so changing it keeps old hashes valid.
-var pbkdf2Iterations = 600_000
+// DefaultPasswordHashIterations is the PBKDF2-SHA256 work factor of new password hashes (OWASP's
+// 2023 recommendation), unless Config.PasswordHashIterations says otherwise. Hashes carry their
+// own count, so changing it keeps old hashes valid.
+const DefaultPasswordHashIterations = 600_000
 
 var _ IdentityProvider = (*embeddedIDP)(nil)
 
@@ -47,6 +48,8 @@ var _ IdentityProvider = (*embeddedIDP)(nil)
 type embeddedIDP struct {
 	db    *store.DB
 	clock clock.Clock
+	// iterations is the PBKDF2 work factor of new hashes.
+	iterations int
 }
 
 // CreateUser implements IdentityProvider.
@@ -83,7 +86,7 @@ func (p *embeddedIDP) UnlockUser(ctx context.Context, id string) error {
 
 // SetPassword implements IdentityProvider.
 func (p *embeddedIDP) SetPassword(ctx context.Context, id, password string) error {
-	hash, err := hashPassword(password)
+	hash, err := hashPassword(password, p.iterations)
 	if err != nil {
 		return err
 	}
@@ -112,7 +115,7 @@ func (p *embeddedIDP) CheckPassword(ctx context.Context, id, password string) (b
 		return false, err
 	}
 	if acct.PasswordHash == nil {
-		hashPassword(password) //nolint:errcheck // the same work as a real check
+		hashPassword(password, p.iterations) //nolint:errcheck // the same work as a real check
 		return false, nil
 	}
 	ok, err := checkPassword(*acct.PasswordHash, password)
@@ -124,14 +127,15 @@ func (p *embeddedIDP) DeleteUser(ctx context.Context, id string) error {
 	return p.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIDPAccount(id) })
 }
 
-// hashPassword hashes a password as "pbkdf2-sha256$<iterations>$<salt>$<key>" (base64url).
-func hashPassword(password string) (string, error) {
+// hashPassword hashes a password with PBKDF2-SHA256 as
+// "pbkdf2-sha256$<iterations>$<salt>$<key>" (base64url).
+func hashPassword(password string, iterations int) (string, error) {
 	salt := randomBytes(16)
-	key, err := pbkdf2.Key(sha256.New, password, salt, pbkdf2Iterations, 32)
+	key, err := pbkdf2.Key(sha256.New, password, salt, iterations, 32)
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", pbkdf2Iterations, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", iterations, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 func checkPassword(encoded, password string) (bool, error) {

@@ -53,7 +53,7 @@ func lastOwner(tx *store.Tx, m *store.Member, action string) error {
 		return err
 	}
 	if n <= 1 {
-		return errConflict("member %s (%s) is the last owner of the organization and cannot be %s; make another member an owner first", m.ID, m.Email, action)
+		return errLastOwner("member %s (%s) is the last owner of the organization and cannot be %s; make another member an owner first", m.ID, m.Email, action)
 	}
 	return nil
 }

@@ -123,8 +123,8 @@ func TestLastOwnerCanBeNeitherRemovedNorDemoted(t *testing.T) {
 	var members pageT[memberT]
 	e.get("/members").want(200, &members)
 	owner := members.Data[0]
-	e.patch("/members/"+owner.ID, map[string]any{"role": "writer"}).wantError(409, "conflict", "", "last owner", owner.ID)
-	e.del("/members/"+owner.ID).wantError(409, "conflict", "", "last owner", owner.ID)
+	e.patch("/members/"+owner.ID, map[string]any{"role": "writer"}).wantError(409, "last_owner", "", "last owner", owner.ID)
+	e.del("/members/"+owner.ID).wantError(409, "last_owner", "", "last owner", owner.ID)
 	e.patch("/members/"+owner.ID, map[string]any{"role": "owner"}).want(200, nil) // no change is fine
 
 	// With a second owner, either can go.
@@ -134,8 +134,8 @@ func TestLastOwnerCanBeNeitherRemovedNorDemoted(t *testing.T) {
 	if m.Role != "viewer" {
 		t.Fatalf("role = %q", m.Role)
 	}
-	e.del("/members/"+second.ID).wantError(409, "conflict", "", "last owner")
-	e.patch("/members/"+second.ID, map[string]any{"role": "writer"}).wantError(409, "conflict", "", "last owner")
+	e.del("/members/"+second.ID).wantError(409, "last_owner", "", "last owner")
+	e.patch("/members/"+second.ID, map[string]any{"role": "writer"}).wantError(409, "last_owner", "", "last owner")
 	e.del("/members/"+owner.ID).want(204, nil)
 	e.get("/members/"+owner.ID).wantError(404, "not_found", "")
 	e.del("/members/"+owner.ID).wantError(404, "not_found", "")

@@ -54,6 +54,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		ctx := context.WithValue(context.WithValue(r.Context(), ctxRequestID, id), ctxRequestInfo, ri)
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-Id", id)
+		// The Date of every answer is alien-local's own clock (which --time-travel moves), not the
+		// system's: clients judge the API's times by it.
+		w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 		if !strings.HasPrefix(r.URL.Path, "/_local/") {
 			s.stats.count(ri.route)
 		}

@@ -64,6 +64,10 @@ type Config struct {
 	Mailer Mailer
 	// IdentityProvider keeps managed users' logins (nil: the embedded one, in the same database).
 	IdentityProvider IdentityProvider
+	// PasswordHashIterations is the PBKDF2-SHA256 work factor of the password hashes the embedded
+	// identity provider makes (0: DefaultPasswordHashIterations). Tests lower it: they need the
+	// scheme, not the cost.
+	PasswordHashIterations int
 
 	// Console, when set, builds the handler served under /console/ (alien-local's browser
 	// console, package console: console.Mount) over the API's own handler, given the rule by
@@ -144,6 +148,8 @@ type Server struct {
 
 	// resetMu serialises password resets (see resetPassword).
 	resetMu sync.Mutex
+	// passwordHashIterations is Config.PasswordHashIterations, or its default.
+	passwordHashIterations int
 }
 
 // NewServer opens (creating and migrating if needed) the database and, when it is new,
@@ -154,6 +160,9 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
+	}
+	if cfg.PasswordHashIterations < 0 {
+		return nil, errors.New("localapi: Config.PasswordHashIterations is negative")
 	}
 	if cfg.TimeTravel {
 		if _, ok := cfg.Clock.(*clock.Offset); !ok {
@@ -173,6 +182,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		idp:    cfg.IdentityProvider,
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
+
+		passwordHashIterations: cfg.PasswordHashIterations,
+	}
+	if s.passwordHashIterations == 0 {
+		s.passwordHashIterations = DefaultPasswordHashIterations
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -184,7 +198,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIDP{db: db, clock: s.clock}
+		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: s.passwordHashIterations}
 	}
 	if err := s.init(ctx); err != nil {
 		db.Close()

@@ -553,7 +553,7 @@ func (s *Server) login(c *call) error {
 	failed := errUnauthorized("wrong email or password")
 	switch len(candidates) {
 	case 0:
-		hashPassword(password) //nolint:errcheck // equal work whether or not the email exists
+		hashPassword(password, s.passwordHashIterations) //nolint:errcheck // equal work whether or not the email exists
 		return failed
 	case 1:
 	default:

@@ -1,10 +1,13 @@
 package localapi
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi/store"
 )
 
 func TestServiceAccounts(t *testing.T) {
@@ -343,5 +346,38 @@ func TestManagedUsersAreKeptInTheIdentityProvider(t *testing.T) {
 	e.del("/organizations/"+other.ID).want(204, nil)
 	if st := idp.state(gone.ID); st != "missing" {
 		t.Fatalf("after its organization was deleted the account is %s", st)
+	}
+}
+
+// The PBKDF2 work factor of new password hashes comes from Config: the default in production, the
+// tests' low count here; a negative count is refused.
+func TestPasswordHashIterationsFromConfig(t *testing.T) {
+	e := newEnv(t)
+	var mu muT
+	e.post("/managed-users", map[string]any{"email": "hash@example.com", "first_name": "H", "last_name": "Ash"}).want(201, &mu)
+	link := e.lastLinkToken("hash@example.com", "password_reset")
+	e.send(req{method: "POST", path: "/reset-password", body: map[string]any{"token": link, "password": "correct horse battery"}}).want(204, nil)
+	names, values := e.tables()
+	prefix := fmt.Sprintf("pbkdf2-sha256$%d$", testPasswordHashIterations)
+	found := false
+	for i, name := range names {
+		for _, v := range values[i] {
+			found = found || (name == "idp_accounts" && strings.HasPrefix(v, prefix))
+		}
+	}
+	if !found {
+		t.Errorf("no password hash in idp_accounts starts with %q", prefix)
+	}
+
+	s, err := NewServer(context.Background(), Config{DBPath: store.Memory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if idp, ok := s.idp.(*embeddedIDP); !ok || idp.iterations != DefaultPasswordHashIterations || DefaultPasswordHashIterations != 600_000 {
+		t.Errorf("by default the embedded identity provider hashes with %+v, want %d iterations", s.idp, 600_000)
+	}
+	if _, err := NewServer(context.Background(), Config{DBPath: store.Memory, PasswordHashIterations: -1}); err == nil {
+		t.Error("a negative iteration count was accepted")
 	}
 }

@@ -79,7 +79,7 @@ ephemeral "alien_access_token" "test" {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{
 			{
 				Config: ephemeralConfig + testAccEchoAccessToken,
@@ -152,7 +152,7 @@ func TestAccAccessTokenEphemeral_providerCredentials(t *testing.T) {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{{
 			Config: fmt.Sprintf(`
 provider "alien" {
@@ -180,7 +180,7 @@ func TestAccAccessTokenEphemeral_errors(t *testing.T) {
 	acc.Test(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		TerraformVersionChecks:   testAccEphemeralVersionChecks,
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		Steps: []acc.TestStep{
 			{
 				// The provider authenticates with a token (ALIEN_TOKEN): nothing to exchange.
@@ -248,3 +248,7 @@ func TestAccessTokenEphemeral_providerData(t *testing.T) {
 		t.Errorf("Configure accepted provider data of the wrong type")
 	}
 }
+
+// testModel is an empty value of the model of the ephemeral resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*accessTokenEphemeralResource) testModel() any { return &accessTokenModel{} }

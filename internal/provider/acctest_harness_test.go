@@ -56,7 +56,7 @@ func TestAccHarness_invitationThroughOutbox(t *testing.T) {
 func TestAccHarness_advanceClock(t *testing.T) {
 	c := testAccClient(t)
 	testAccRequireLocal(t)
-	before, err := c.Local.Clock(context.Background())
+	before, err := client.Local(c).Clock(context.Background())
 	if err != nil {
 		t.Fatalf("reading the clock: %v", err)
 	}

@@ -69,6 +69,8 @@ func testAccMain(m *testing.M) int {
 			defer mu.Unlock()
 			violations = append(violations, err.Error())
 		},
+		// The tests need the password scheme, not its production cost.
+		PasswordHashIterations: 1000,
 	})
 	cancel()
 	if err != nil {
@@ -198,6 +200,12 @@ func testAccRandomName(prefix string) string {
 	return "tf-acc-" + prefix + "-" + acctest.RandString(10)
 }
 
+// testAccMixedCaseEmail is a fresh email with upper-case letters, to prove that the spelling a
+// configuration gives is the one kept.
+func testAccMixedCaseEmail(prefix string) string {
+	return prefix + "-" + acctest.RandString(10) + "@Example.COM"
+}
+
 var (
 	testAccLocalOnce sync.Once
 	testAccLocalErr  error
@@ -209,7 +217,7 @@ func testAccRequireLocal(t *testing.T) {
 	t.Helper()
 	c := testAccClient(t)
 	testAccLocalOnce.Do(func() {
-		_, testAccLocalErr = c.Local.Clock(context.Background())
+		_, testAccLocalErr = client.Local(c).Clock(context.Background())
 	})
 	switch {
 	case testAccLocalErr == nil:
@@ -225,7 +233,7 @@ func testAccRequireLocal(t *testing.T) {
 func testAccOutbox(t *testing.T, to string) []*client.Email {
 	t.Helper()
 	testAccRequireLocal(t)
-	emails, err := testAccClient(t).Local.Outbox(context.Background(), to)
+	emails, err := client.Local(testAccClient(t)).Outbox(context.Background(), to)
 	if err != nil {
 		t.Fatalf("reading the outbox of %s: %v", to, err)
 	}
@@ -234,12 +242,12 @@ func testAccOutbox(t *testing.T, to string) []*client.Email {
 
 // testAccAdvanceClock moves alien-local's clock forward by d. It skips the test against an
 // endpoint that is not alien-local, or one started without --time-travel. The clock is shared by
-// every test: call it only from tests that do not run in parallel (resource.Test). The provider's
-// own clock does not move.
+// every test: call it only from tests that do not run in parallel (resource.Test). The provider
+// follows it: it judges the API's times by the Date header of the API's answers.
 func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 	t.Helper()
 	testAccRequireLocal(t)
-	state, err := testAccClient(t).Local.AdvanceClock(context.Background(), d)
+	state, err := client.Local(testAccClient(t)).AdvanceClock(context.Background(), d)
 	if errors.Is(err, client.ErrForbidden) {
 		t.Skipf("alien-local at %s does not allow time travel (start it with --time-travel)", os.Getenv(envEndpoint))
 	}
@@ -255,11 +263,35 @@ func testAccAdvanceClock(t *testing.T, d time.Duration) *client.ClockState {
 func testAccAcceptInvitation(t *testing.T, email string) *client.InvitationAcceptance {
 	t.Helper()
 	linkToken := testAccLinkToken(t, email, "invitation")
-	accepted, err := testAccClient(t).Public.AcceptInvitation(context.Background(), linkToken, "Invited Person")
+	accepted, err := client.Person(testAccClient(t)).AcceptInvitation(context.Background(), linkToken, "Invited Person")
 	if err != nil {
 		t.Fatalf("accepting the invitation sent to %s: %v", email, err)
 	}
 	return accepted
+}
+
+// testAccInvite invites email as role through c, as someone outside Terraform would.
+func testAccInvite(t *testing.T, c *client.Client, email string, role client.Role) *client.Invitation {
+	t.Helper()
+	inv, err := c.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
+	if err != nil {
+		t.Fatalf("inviting %s: %v", email, err)
+	}
+	return inv
+}
+
+// testAccInviteAndAccept makes email a member with role through c: invited, then accepted through
+// the emailed link. The member is removed when the test ends.
+func testAccInviteAndAccept(t *testing.T, c *client.Client, email string, role client.Role) *client.Member {
+	t.Helper()
+	testAccInvite(t, c, email, role)
+	accepted := testAccAcceptInvitation(t, email)
+	t.Cleanup(func() {
+		if err := c.Members.Delete(context.Background(), accepted.Member.ID); err != nil && !isNotFound(err) {
+			t.Errorf("removing member %s: %v", accepted.Member.ID, err)
+		}
+	})
+	return &accepted.Member
 }
 
 // testAccLinkToken is the token parameter of the link in the latest email of a kind
@@ -371,6 +403,21 @@ func testAccNewOrganization(t *testing.T) *testAccOrganization {
 		Token:        created.BootstrapToken,
 		Client:       testAccNewClient(t, created.BootstrapToken),
 	}
+}
+
+// testAccEnterpriseOrganization is a new organization (see testAccNewOrganization) moved to the
+// Enterprise plan, for tests that need a known set of service accounts and managed users. It
+// skips the test against an endpoint that is not alien-local (the plan changes through billing).
+func testAccEnterpriseOrganization(t *testing.T) *testAccOrganization {
+	t.Helper()
+	testAccRequireLocal(t)
+	org := testAccNewOrganization(t)
+	updated, err := client.Local(testAccClient(t)).SetPlan(context.Background(), org.Organization.ID, client.PlanEnterprise)
+	if err != nil {
+		t.Fatalf("moving organization %s to the enterprise plan: %v", org.Organization.ID, err)
+	}
+	org.Organization = *updated
+	return org
 }
 
 // testAccCreateOAuthClient creates an OAuth client through c, deleted when the test ends.

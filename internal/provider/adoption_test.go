@@ -52,7 +52,7 @@ func testAccAdoptionOrganization(t *testing.T) adoptionInventory {
 	testAccRequireLocal(t)
 	ctx := context.Background()
 	org := testAccNewOrganization(t)
-	if _, err := testAccClient(t).Local.SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
+	if _, err := client.Local(testAccClient(t)).SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
 		t.Fatalf("moving the organization to Enterprise: %v", err)
 	}
 	c := org.Client

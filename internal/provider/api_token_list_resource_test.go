@@ -42,7 +42,7 @@ func TestAPITokenListResource(t *testing.T) {
 	}
 	// Expire two tokens: issued with 30 days, then the clock moves 31 days.
 	expired := []string{issue("short-1", client.Expiry30d, "alpha", client.ScopeRead).ID, issue("short-2", client.Expiry30d, "", "").ID}
-	if _, err := e.owner.Local.AdvanceClock(ctx, 31*24*time.Hour); err != nil {
+	if _, err := client.Local(e.owner).AdvanceClock(ctx, 31*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	activeNames := map[string]string{} // id → display name
@@ -83,7 +83,7 @@ func TestAPITokenListResource(t *testing.T) {
 	}
 	revoked = append(revoked, byHand)
 	// One token authenticates a request: its last_used_at is set.
-	clockNow, err := e.owner.Local.Clock(ctx)
+	clockNow, err := client.Local(e.owner).Clock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,3 +192,7 @@ func TestAPITokenListResource(t *testing.T) {
 	}
 	e.expectRequests("an invalid not_used_since", map[string]int{})
 }
+
+// testModel is an empty value of the model of the list resource's config, which
+// TestModelsMatchSchemas checks against its schema.
+func (*apiTokenListResource) testModel() any { return &apiTokenListConfigModel{} }

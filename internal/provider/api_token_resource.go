@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -100,14 +99,14 @@ var apiTokenLifetimes = map[string]time.Duration{
 // its first apply: keepers that were never recorded are then adopted without replacing the token.
 const apiTokenPrivateImported = "imported"
 
-// apiTokenClockOffset is how far the provider's clock runs ahead of the system clock when it
-// judges rotate_before. It is zero except in acceptance tests, which make it follow an alien-local
-// whose clock they moved forward.
-var apiTokenClockOffset atomic.Int64
-
-// apiTokenNow is the time against which rotate_before is judged.
-func apiTokenNow() time.Time {
-	return time.Now().Add(time.Duration(apiTokenClockOffset.Load()))
+// now is the time against which rotate_before is judged: the API's clock, which stamped the
+// token's expiry, as its answers' Date header tells it (the refresh before a plan is one), so that
+// a skewed local clock rotates neither early nor late; the local clock without a client.
+func (r *apiTokenResource) now() time.Time {
+	if r.client == nil {
+		return time.Now()
+	}
+	return r.client.ServerNow()
 }
 
 // Metadata returns the resource type name.
@@ -306,7 +305,7 @@ func (r *apiTokenResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				"This is a bug in the provider: please report it.", state.ExpiresAt.ValueString(), state.ID.ValueString(), err))
 		return
 	}
-	now := apiTokenNow()
+	now := r.now()
 	if now.Add(rotateBefore).Before(expiresAt) {
 		return
 	}

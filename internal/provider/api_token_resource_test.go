@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -29,6 +31,29 @@ const testAccAPITokenAddr = "alien_api_token.test"
 // testAccAPITokenConfig is an alien_api_token "test" with the given body (HCL lines).
 func testAccAPITokenConfig(body string) string {
 	return "resource \"alien_api_token\" \"test\" {\n" + body + "\n}\n"
+}
+
+// testAccCheckAPITokensRevoked is a CheckDestroy: every alien_api_token of the state is revoked
+// (or expired, or gone) for the API.
+func testAccCheckAPITokensRevoked(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_api_token" {
+				continue
+			}
+			tok, err := c.APITokens.Read(context.Background(), rs.Primary.ID)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("reading API token %s (%s): %w", rs.Primary.ID, addr, err)
+			}
+			if tok.Status == client.TokenActive {
+				return fmt.Errorf("API token %s (%s) is still active after destroy", tok.ID, addr)
+			}
+		}
+		return nil
+	}
 }
 
 func TestAccAPIToken_basic(t *testing.T) {
@@ -418,20 +443,44 @@ func TestAPIToken_modifyPlanRotation(t *testing.T) {
 		}
 		return tftypes.NewValue(typ, values)
 	}
+	// An API whose clock runs 10 days ahead of the local one, as its answers' Date header says.
+	ahead := 10 * 24 * time.Hour
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Date", time.Now().Add(ahead).UTC().Format(http.TimeFormat))
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":[],"next_cursor":null}`))
+	}))
+	defer api.Close()
+	skewed, err := client.New(client.Config{Endpoint: api.URL, Token: "oat_test.secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := skewed.OAuthClients.List(ctx); err != nil {
+		t.Fatal(err)
+	}
+
 	now := time.Now()
 	for _, tc := range []struct {
 		name         string
+		apiAhead     bool // judged with the client of the API that runs ahead
 		expiresAt    time.Time
 		rotateBefore string
 		replace      bool
 	}{
-		{"far from expiry", now.Add(8 * 24 * time.Hour), "7d", false},
-		{"within rotate_before", now.Add(6 * 24 * time.Hour), "7d", true},
-		{"in hours", now.Add(719 * time.Hour), "720h", true},
-		{"already expired", now.Add(-time.Hour), "7d", true},
-		{"no rotate_before", now.Add(time.Hour), "", false},
+		{"far from expiry", false, now.Add(8 * 24 * time.Hour), "7d", false},
+		{"within rotate_before", false, now.Add(6 * 24 * time.Hour), "7d", true},
+		{"in hours", false, now.Add(719 * time.Hour), "720h", true},
+		{"already expired", false, now.Add(-time.Hour), "7d", true},
+		{"no rotate_before", false, now.Add(time.Hour), "", false},
+		{"far by the local clock, due by the API's", true, now.Add(12 * 24 * time.Hour), "7d", true},
+		{"far by the API's clock", true, now.Add(18 * 24 * time.Hour), "7d", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			r := NewAPITokenResource()
+			if tc.apiAhead {
+				var cr resource.ConfigureResponse
+				r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: skewed}, &cr)
+			}
 			v := object(tc.expiresAt.UTC().Format(time.RFC3339), tc.rotateBefore)
 			req := resource.ModifyPlanRequest{
 				State:  tfsdk.State{Schema: s, Raw: v},
@@ -585,7 +634,7 @@ resource "probe_bearer" "consumer" {
 
 	acc.ParallelTest(t, acc.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccPart2bFactories,
+		ProtoV6ProviderFactories: testAccProbeFactories,
 		CheckDestroy:             testAccCheckAPITokensRevoked(c),
 		Steps: []acc.TestStep{
 			{
@@ -639,12 +688,14 @@ resource "probe_bearer" "consumer" {
 	})
 }
 
-// rotate_before, by the clock: a 30d token with rotate_before = "7d" plans nothing today, and a
-// replacement 24 days later. A token without rotate_before that expires leaves the state, and the
-// next plan creates it again. Not parallel: it moves the clock every test shares.
+// rotate_before, by the API's clock: a 30d token with rotate_before = "7d" plans nothing today, and
+// a replacement 24 days later by alien-local's clock, which only the server moves: the provider
+// learns it from the Date of the API's answers (end to end, no seam in the provider). A token
+// without rotate_before that expires leaves the state, and the next plan creates it again. Not
+// parallel: it moves the clock every test shares.
 func TestAccAPIToken_rotateBeforeAndExpiry(t *testing.T) {
 	c := testAccClient(t)
-	testAccSyncTokenClock(t)
+	testAccRequireLocal(t)
 	config := testAccAPITokenConfig(fmt.Sprintf(`  name          = %q
   expires_in    = "30d"
   rotate_before = "7d"
@@ -674,7 +725,7 @@ resource "alien_api_token" "plain" {
 			},
 			{
 				// 24 days later, 6 days before expiry: replaced; the plain token stays.
-				PreConfig: func() { testAccAdvanceTokenClock(t, 24*24*time.Hour) },
+				PreConfig: func() { testAccAdvanceClock(t, 24*24*time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: acc.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -699,7 +750,7 @@ resource "alien_api_token" "plain" {
 			{
 				// 7 more days: the plain token expired (31 days old) and leaves the state on refresh:
 				// the plan creates it. The rotated token (7 days old) is not due.
-				PreConfig:          func() { testAccAdvanceTokenClock(t, 7*24*time.Hour) },
+				PreConfig:          func() { testAccAdvanceClock(t, 7*24*time.Hour) },
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
@@ -842,4 +893,10 @@ provider "alien" {
 			t.Errorf("the log never mentions %q: was the access token obtained?", want)
 		}
 	}
+}
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*apiTokenResource) testModel() any {
+	return &apiTokenModel{Keepers: types.MapNull(types.StringType)}
 }

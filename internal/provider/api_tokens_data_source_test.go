@@ -195,3 +195,7 @@ func TestAPITokensDataSource_kept(t *testing.T) {
 		}
 	}
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*apiTokensDataSource) testModel() any { return &apiTokensModel{} }

@@ -153,3 +153,7 @@ provider "alien" {
 		}},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*currentIdentityDataSource) testModel() any { return &currentIdentityModel{} }

@@ -101,7 +101,7 @@ func (a *testAccFaultyAPI) faultCounts() (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := c.Local.Stats(context.Background())
+	st, err := client.Local(c).Stats(context.Background())
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +342,7 @@ func TestAccFaults_interruptedApply(t *testing.T) {
 			t.Fatalf("the apply made no progress in 3 minutes:\n%s", applyOut.String())
 		case <-time.After(20 * time.Millisecond):
 		}
-		st, err := statsClient.Local.Stats(context.Background())
+		st, err := client.Local(statsClient).Stats(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -180,58 +178,6 @@ func TestDurationValidator(t *testing.T) {
 		if resp.Diagnostics.HasError() {
 			t.Errorf("%s: unexpected error %v", value, resp.Diagnostics)
 		}
-	}
-}
-
-// TestModelsMatchSchemas checks that every resource's, data source's and ephemeral resource's
-// schema is valid, and that its model struct matches it attribute for attribute (the framework
-// refuses to set state from a struct that does not), without an API.
-func TestModelsMatchSchemas(t *testing.T) {
-	ctx := context.Background()
-	for r, model := range map[resource.Resource]any{
-		NewAPITokenResource(): &apiTokenModel{Keepers: types.MapNull(types.StringType)}, NewInvitationResource(): &invitationModel{},
-		NewManagedUserResource(): &managedUserResourceModel{}, NewMemberResource(): &memberModel{},
-		NewOAuthClientResource(): &oauthClientModel{}, NewOrganizationResource(): &organizationModel{},
-		NewServiceAccountResource(): &serviceAccountResourceModel{},
-	} {
-		var resp resource.SchemaResponse
-		r.Schema(ctx, resource.SchemaRequest{}, &resp)
-		testCheckSchema(t, r, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
-		testResourceState(t, r, model)
-	}
-	for ds, model := range map[datasource.DataSource]any{
-		NewAPITokensDataSource(): &apiTokensModel{}, NewCurrentIdentityDataSource(): &currentIdentityModel{},
-		NewManagedUsersDataSource(): &managedUsersDataSourceModel{}, NewMembersDataSource(): &membersDataSourceModel{},
-		NewOAuthClientsDataSource(): &oauthClientsModel{}, NewOrganizationDataSource(): &organizationDataSourceModel{},
-		NewServiceAccountsDataSource(): &serviceAccountsDataSourceModel{},
-	} {
-		var resp datasource.SchemaResponse
-		ds.Schema(ctx, datasource.SchemaRequest{}, &resp)
-		testCheckSchema(t, ds, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
-		state := tfsdk.State{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-		if diags := state.Set(ctx, model); diags.HasError() {
-			t.Errorf("the model %T does not match the schema of %T: %v", model, ds, diags)
-		}
-	}
-	e, model := NewAccessTokenEphemeralResource(), &accessTokenModel{}
-	var resp ephemeral.SchemaResponse
-	e.Schema(ctx, ephemeral.SchemaRequest{}, &resp)
-	testCheckSchema(t, e, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
-	result := tfsdk.EphemeralResultData{Schema: resp.Schema, Raw: tftypes.NewValue(resp.Schema.Type().TerraformType(ctx), nil)}
-	if diags := result.Set(ctx, model); diags.HasError() {
-		t.Errorf("the model %T does not match the schema of %T: %v", model, e, diags)
-	}
-}
-
-// testCheckSchema fails the test when fetching the schema of what (a resource, data source or
-// ephemeral resource) failed, or the schema is invalid.
-func testCheckSchema(t *testing.T, what any, fetched, validated diag.Diagnostics) {
-	t.Helper()
-	if fetched.HasError() {
-		t.Fatalf("the schema of %T: %v", what, fetched)
-	}
-	if validated.HasError() {
-		t.Errorf("the schema of %T is invalid: %v", what, validated)
 	}
 }
 

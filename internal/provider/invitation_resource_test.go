@@ -320,3 +320,7 @@ func TestAccInvitation_expiry(t *testing.T) {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*invitationResource) testModel() any { return &invitationModel{} }

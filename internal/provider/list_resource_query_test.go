@@ -27,7 +27,7 @@ func TestAccListResources_query(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	org := testAccNewOrganization(t)
-	if _, err := testAccClient(t).Local.SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
+	if _, err := client.Local(testAccClient(t)).SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
 		t.Fatal(err)
 	}
 	c := org.Client

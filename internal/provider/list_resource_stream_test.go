@@ -90,9 +90,10 @@ func identityValues(results []listTestResult, attr string) []string {
 	return out
 }
 
+// TestListResources_registered checks every registered list resource against the resource it
+// lists: one of the same name, with an identity; and its descriptions (the docs) against Go
+// identifiers. Which list resources are registered is TestRegistrations_pinnedNames's.
 func TestListResources_registered(t *testing.T) {
-	// Every list resource lists a resource of the same name that has an identity, and the
-	// pinned ones of PRODUCT.md are all there.
 	server := testListResourceServer(t)
 	ctx := context.Background()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
@@ -104,10 +105,8 @@ func TestListResources_registered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"alien_member", "alien_service_account", "alien_managed_user", "alien_api_token", "alien_oauth_client"} {
-		if _, ok := schemas.ListResourceSchemas[name]; !ok {
-			t.Errorf("list resource %s is not registered", name)
-		}
+	if len(schemas.ListResourceSchemas) == 0 {
+		t.Fatal("the provider registers no list resource")
 	}
 	for name, s := range schemas.ListResourceSchemas {
 		if _, ok := schemas.ResourceSchemas[name]; !ok {

@@ -32,7 +32,7 @@ func (r *managedUserListResource) Metadata(_ context.Context, req resource.Metad
 
 // ListResourceConfigSchema describes the list block's config.
 func (r *managedUserListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = orgUserListConfigSchema(orgUserKindManagedUser, "alien_managed_user")
+	resp.Schema = orgUserListConfigSchema(managedUserKind)
 }
 
 // Configure stores the API client.
@@ -47,7 +47,7 @@ func (r *managedUserListResource) List(ctx context.Context, req list.ListRequest
 	if !listConfig(ctx, req, stream, &config) {
 		return
 	}
-	status, email := config.options()
+	status, email := orgUserFilter(config.Status, config.Email)
 	listStream(ctx, req, stream, func(e *listEmitter) {
 		for page, err := range r.client.ManagedUsers.Pages(ctx, client.ManagedUserListOptions{Status: status, Email: email}) {
 			if err != nil {

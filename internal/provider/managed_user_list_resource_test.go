@@ -59,3 +59,7 @@ func TestManagedUserListResource(t *testing.T) {
 	}
 	e.expectRequests("the two filtered lists", map[string]int{"GET /managed-users": 3})
 }
+
+// testModel is an empty value of the model of the list resource's config, which
+// TestModelsMatchSchemas checks against its schema.
+func (*managedUserListResource) testModel() any { return &orgUserListConfigModel{} }

@@ -212,24 +212,14 @@ func (r *managedUserResource) Create(ctx context.Context, req resource.CreateReq
 
 	mu, err := r.client.ManagedUsers.Create(ctx, managedUserCreateOptions(plan))
 	if err != nil {
-		orgUserCreateError(ctx, r.client, &resp.Diagnostics, orgUserKindManagedUser, plan.Email.ValueString(), err)
+		orgUserCreateError(ctx, r.client, &resp.Diagnostics, managedUserKind, plan.Email.ValueString(), err)
 		return
 	}
-	state := managedUserFromAPI(mu, plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setIDIdentity(ctx, resp.Identity, mu.ID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || plan.Active.ValueBool() {
-		return
-	}
-
-	id := mu.ID
-	mu, err = r.client.ManagedUsers.Deactivate(ctx, id)
-	if err != nil {
-		resp.Diagnostics.Append(orgUserCreatedActiveError(orgUserKindManagedUser, "alien_managed_user", id, err))
-		return
-	}
-	state = managedUserFromAPI(mu, plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	orgUserCreated(ctx, r.client.ManagedUsers, managedUserKind, mu, mu.ID, plan.Active.ValueBool(),
+		func(mu *client.ManagedUser) diag.Diagnostics {
+			state := managedUserFromAPI(mu, plan)
+			return resp.State.Set(ctx, &state)
+		}, &resp.Diagnostics)
 	setIDIdentity(ctx, resp.Identity, mu.ID, &resp.Diagnostics)
 }
 
@@ -248,7 +238,7 @@ func (r *managedUserResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading", "managed user", state.ID.ValueString(), err)
+		addAPIError(&resp.Diagnostics, "reading", managedUserKind.name, state.ID.ValueString(), err)
 		return
 	}
 	state = managedUserFromAPI(mu, state)
@@ -266,40 +256,26 @@ func (r *managedUserResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 
 	id := state.ID.ValueString()
-	var (
-		mu  *client.ManagedUser
-		err error
-	)
-	if plan.Active.ValueBool() && !state.Active.ValueBool() {
-		if mu, err = r.client.ManagedUsers.Reactivate(ctx, id); err != nil {
-			addAPIError(&resp.Diagnostics, "reactivating", "managed user", id, err)
-			return
-		}
-	}
-	if opts, ok := managedUserUpdateOptions(plan, state); ok {
-		if mu, err = r.client.ManagedUsers.Update(ctx, id, opts); err != nil {
-			addAPIError(&resp.Diagnostics, "updating", "managed user", id, err)
-			return
-		}
-	}
-	if sendsPasswordReset(plan, state) {
-		if mu, err = r.client.ManagedUsers.SendPasswordReset(ctx, id); err != nil {
-			d := apiErrorDiagnostic("sending the password-reset email to", "managed user", id, err)
-			resp.Diagnostics.Append(diag.WithPath(path.Root("password_reset_trigger"), d))
-			return
-		}
-	}
-	if !plan.Active.ValueBool() && state.Active.ValueBool() {
-		if mu, err = r.client.ManagedUsers.Deactivate(ctx, id); err != nil {
-			addAPIError(&resp.Diagnostics, "deactivating", "managed user", id, err)
-			return
-		}
-	}
-	if mu == nil {
-		if mu, err = r.client.ManagedUsers.Read(ctx, id); err != nil {
-			addAPIError(&resp.Diagnostics, "reading", "managed user", id, err)
-			return
-		}
+	mu, ok := orgUserUpdate(ctx, r.client.ManagedUsers, managedUserKind, id, state.Active.ValueBool(), plan.Active.ValueBool(),
+		&resp.Diagnostics, func() (mu *client.ManagedUser, _ bool) {
+			var err error
+			if opts, ok := managedUserUpdateOptions(plan, state); ok {
+				if mu, err = r.client.ManagedUsers.Update(ctx, id, opts); err != nil {
+					addAPIError(&resp.Diagnostics, "updating", managedUserKind.name, id, err)
+					return nil, false
+				}
+			}
+			if sendsPasswordReset(plan, state) {
+				if mu, err = r.client.ManagedUsers.SendPasswordReset(ctx, id); err != nil {
+					d := apiErrorDiagnostic("sending the password-reset email to", managedUserKind.name, id, err)
+					resp.Diagnostics.Append(diag.WithPath(path.Root("password_reset_trigger"), d))
+					return nil, false
+				}
+			}
+			return mu, true
+		})
+	if !ok {
+		return
 	}
 
 	state = managedUserFromAPI(mu, plan)
@@ -329,15 +305,12 @@ func (r *managedUserResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 
-	_, err := r.client.ManagedUsers.Deactivate(ctx, state.ID.ValueString())
-	if err != nil && !isNotFound(err) {
-		addAPIError(&resp.Diagnostics, "deactivating", "managed user", state.ID.ValueString(), err)
-	}
+	orgUserDelete[client.ManagedUser](ctx, r.client.ManagedUsers, managedUserKind, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 // ImportState imports a managed user by id (`mu_...`), by email, or by identity.
 func (r *managedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importWithIDIdentity(ctx, req, resp, func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-		orgUserImportState(ctx, r.client, orgUserKindManagedUser, req, resp)
+		orgUserImportState(ctx, r.client, managedUserKind, req, resp)
 	})
 }

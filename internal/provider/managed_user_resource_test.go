@@ -60,7 +60,7 @@ func testAccManagedUserID(id *string) resource.TestCheckFunc {
 // unauthorized.
 func testAccCheckLogin(c *client.Client, email, password string, wantOK bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		tok, err := c.Public.Login(context.Background(), email, password)
+		tok, err := client.Person(c).Login(context.Background(), email, password)
 		switch {
 		case wantOK && err != nil:
 			return fmt.Errorf("%s cannot log in: %w", email, err)
@@ -145,7 +145,7 @@ func TestAccManagedUser_lifecycle(t *testing.T) {
 	var id, firstID string
 
 	setPassword := func(*terraform.State) error {
-		return c.Public.ResetPassword(context.Background(), testAccLinkToken(t, email, "password_reset"), password)
+		return client.Person(c).ResetPassword(context.Background(), testAccLinkToken(t, email, "password_reset"), password)
 	}
 	update := func(checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 		return resource.ConfigPlanChecks{
@@ -448,3 +448,7 @@ func TestManagedUserModifyPlan(t *testing.T) {
 		})
 	}
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*managedUserResource) testModel() any { return &managedUserResourceModel{} }

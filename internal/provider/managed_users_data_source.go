@@ -2,12 +2,9 @@ package provider
 
 import (
 	"context"
-	"sort"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -73,62 +70,50 @@ func (d *managedUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The organization's managed users, deactivated (`locked`) ones included unless " +
 			"filtered out, sorted by email. Enterprise plan only.",
-		Attributes: map[string]schema.Attribute{
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only the managed users with this status: `active` or `locked`. Unset: all.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(string(client.UserActive), string(client.UserLocked))},
-			},
-			"email": schema.StringAttribute{
-				MarkdownDescription: "Only the managed user with this email (compared without regard to case). Unset: all.",
-				Optional:            true,
-				Validators:          emailValidators(),
-			},
-			"managed_users": schema.ListNestedAttribute{
-				MarkdownDescription: "The managed users, sorted by email.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id": schema.StringAttribute{
-							MarkdownDescription: "The managed user's id (`mu_...`).",
-							Computed:            true,
-						},
-						"email": schema.StringAttribute{
-							MarkdownDescription: "The user's email: their login, where reset emails go.",
-							Computed:            true,
-						},
-						"first_name": schema.StringAttribute{
-							MarkdownDescription: "The user's first name.",
-							Computed:            true,
-						},
-						"last_name": schema.StringAttribute{
-							MarkdownDescription: "The user's last name.",
-							Computed:            true,
-						},
-						"active": schema.BoolAttribute{
-							MarkdownDescription: "Whether the user is active (`status` is `active`).",
-							Computed:            true,
-						},
-						"status": schema.StringAttribute{
-							MarkdownDescription: "`active`, or `locked` once deactivated.",
-							Computed:            true,
-						},
-						"created_at": schema.StringAttribute{
-							MarkdownDescription: "When the user was created (RFC 3339).",
-							Computed:            true,
-						},
-						"locked_at": schema.StringAttribute{
-							MarkdownDescription: "When the user was deactivated (RFC 3339); null while they are active.",
-							Computed:            true,
-						},
-						"password_set": schema.BoolAttribute{
-							MarkdownDescription: "Whether the user has set a password through a reset link.",
-							Computed:            true,
-						},
+		Attributes: orgUserDataSourceAttributes(managedUserKind, "managed_users", schema.ListNestedAttribute{
+			MarkdownDescription: "The managed users, sorted by email.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"id": schema.StringAttribute{
+						MarkdownDescription: "The managed user's id (`mu_...`).",
+						Computed:            true,
+					},
+					"email": schema.StringAttribute{
+						MarkdownDescription: "The user's email: their login, where reset emails go.",
+						Computed:            true,
+					},
+					"first_name": schema.StringAttribute{
+						MarkdownDescription: "The user's first name.",
+						Computed:            true,
+					},
+					"last_name": schema.StringAttribute{
+						MarkdownDescription: "The user's last name.",
+						Computed:            true,
+					},
+					"active": schema.BoolAttribute{
+						MarkdownDescription: "Whether the user is active (`status` is `active`).",
+						Computed:            true,
+					},
+					"status": schema.StringAttribute{
+						MarkdownDescription: "`active`, or `locked` once deactivated.",
+						Computed:            true,
+					},
+					"created_at": schema.StringAttribute{
+						MarkdownDescription: "When the user was created (RFC 3339).",
+						Computed:            true,
+					},
+					"locked_at": schema.StringAttribute{
+						MarkdownDescription: "When the user was deactivated (RFC 3339); null while they are active.",
+						Computed:            true,
+					},
+					"password_set": schema.BoolAttribute{
+						MarkdownDescription: "Whether the user has set a password through a reset link.",
+						Computed:            true,
 					},
 				},
 			},
-		},
+		}),
 	}
 }
 
@@ -146,23 +131,14 @@ func (d *managedUsersDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 
 	var opts client.ManagedUserListOptions
-	if !config.Status.IsNull() {
-		status := client.UserStatus(config.Status.ValueString())
-		opts.Status = &status
-	}
-	if !config.Email.IsNull() {
-		email := config.Email.ValueString()
-		opts.Email = &email
-	}
+	opts.Status, opts.Email = orgUserFilter(config.Status, config.Email)
 	users, err := d.client.ManagedUsers.List(ctx, opts)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "listing", "managed users", "", err)
 		return
 	}
 
-	sort.SliceStable(users, func(i, j int) bool {
-		return orgUserLess(users[i].Email, users[i].ID, users[j].Email, users[j].ID)
-	})
+	sortOrgUsers(users, func(mu *client.ManagedUser) string { return mu.Email }, func(mu *client.ManagedUser) string { return mu.ID })
 	config.ManagedUsers = make([]managedUserDataItemModel, 0, len(users))
 	for _, mu := range users {
 		config.ManagedUsers = append(config.ManagedUsers, managedUserDataItemFromAPI(mu))

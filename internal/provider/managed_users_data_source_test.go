@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -92,7 +93,7 @@ data "alien_managed_users" "none" {
 				Config: resources,
 				// Ada sets her password through the link of her reset email.
 				Check: func(*terraform.State) error {
-					return org.Client.Public.ResetPassword(context.Background(), testAccLinkToken(t, emailA, "password_reset"), "a long enough password")
+					return client.Person(org.Client).ResetPassword(context.Background(), testAccLinkToken(t, emailA, "password_reset"), "a long enough password")
 				},
 			},
 			{
@@ -109,3 +110,7 @@ data "alien_managed_users" "none" {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*managedUsersDataSource) testModel() any { return &managedUsersDataSourceModel{} }

@@ -33,7 +33,7 @@ func TestMemberListResource(t *testing.T) {
 	if err := e.owner.Invitations.Revoke(ctx, revoked.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.owner.Local.AdvanceClock(ctx, 8*24*time.Hour); err != nil {
+	if _, err := client.Local(e.owner).AdvanceClock(ctx, 8*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.owner.Invitations.Resend(ctx, resent.ID); err != nil {
@@ -214,3 +214,7 @@ func difference(got, want []string) string {
 	}
 	return fmt.Sprintf("%d results, want %d; missing %v; unexpected %v", len(got), len(want), missing, extra)
 }
+
+// testModel is an empty value of the model of the list resource's config, which
+// TestModelsMatchSchemas checks against its schema.
+func (*memberListResource) testModel() any { return &memberListConfigModel{} }

@@ -411,8 +411,7 @@ func (r *memberResource) converge(ctx context.Context, p memberPerson, role clie
 // since.
 func memberWriteError(action, email string, planChecked bool, err error) diag.Diagnostic {
 	d := apiErrorDiagnostic(action, "member", email, err)
-	var apiErr *client.APIError
-	if planChecked && errors.Is(err, client.ErrConflict) && errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "last owner") {
+	if planChecked && errors.Is(err, client.ErrLastOwner) {
 		return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+
 			"The plan found another owner, so another change in this run (or outside Terraform) has removed or "+
 			"demoted the other owners since. Keep at least one owner: make another member an owner, apply, then "+

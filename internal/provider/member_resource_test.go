@@ -26,6 +26,27 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
+// testAccCheckPeopleGone is a CheckDestroy: no alien_member of the state is still a member or
+// invited, as c sees the organization.
+func testAccCheckPeopleGone(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_member" {
+				continue
+			}
+			email := rs.Primary.Attributes["email"]
+			p, err := lookupMemberPerson(context.Background(), c, email, "")
+			if err != nil {
+				return fmt.Errorf("looking up %s: %w", email, err)
+			}
+			if p.exists() {
+				return fmt.Errorf("%s is still %s after destroy", email, p.status())
+			}
+		}
+		return nil
+	}
+}
+
 func TestMemberPickInvitation(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	inv := func(id string, status client.InvitationStatus, sentDays int) *client.Invitation {
@@ -734,7 +755,7 @@ func TestMemberModifyPlan_ownersReadOnlyWhenNeeded(t *testing.T) {
 }
 
 func TestMemberWriteError(t *testing.T) {
-	lastOwner := &client.APIError{StatusCode: 409, Code: client.CodeConflict, RequestID: "req_1",
+	lastOwner := &client.APIError{StatusCode: 409, Code: client.CodeLastOwner, RequestID: "req_1",
 		Message: "member mem_1 (boss@example.com) is the last owner of the organization and cannot be removed; make another member an owner first"}
 	const hint = "another change in this run"
 	checked := memberWriteError("deleting", "boss@example.com", true, lastOwner)
@@ -745,8 +766,16 @@ func TestMemberWriteError(t *testing.T) {
 	if d := memberWriteError("creating", "boss@example.com", false, lastOwner); strings.Contains(d.Detail(), hint) {
 		t.Errorf("a conflict the plan did not check got the hint: %s", d.Detail())
 	}
-	other := &client.APIError{StatusCode: 409, Code: client.CodeConflict, Message: "something else"}
-	if d := memberWriteError("updating", "x@example.com", true, other); strings.Contains(d.Detail(), hint) {
-		t.Errorf("another conflict got the hint: %s", d.Detail())
+	// The decision is the code's, never the message's: another conflict gets no hint, even one
+	// whose message mentions the last owner.
+	for _, message := range []string{"something else", "the last owner is busy"} {
+		other := &client.APIError{StatusCode: 409, Code: client.CodeConflict, Message: message}
+		if d := memberWriteError("updating", "x@example.com", true, other); strings.Contains(d.Detail(), hint) {
+			t.Errorf("another conflict (%q) got the hint: %s", message, d.Detail())
+		}
 	}
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*memberResource) testModel() any { return &memberModel{} }

@@ -133,3 +133,7 @@ data "alien_members" "expired" {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*membersDataSource) testModel() any { return &membersDataSourceModel{} }

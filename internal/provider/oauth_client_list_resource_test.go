@@ -78,3 +78,7 @@ func TestOAuthClientListResource(t *testing.T) {
 		t.Errorf("with a revoked credential: %s: %s", d.Summary, d.Detail)
 	}
 }
+
+// testModel is an empty value of the model of the list resource's config, which
+// TestModelsMatchSchemas checks against its schema.
+func (*oauthClientListResource) testModel() any { return &oauthClientListConfigModel{} }

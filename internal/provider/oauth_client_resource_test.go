@@ -26,6 +26,25 @@ func testAccOAuthClientConfig(body string) string {
 	return "resource \"alien_oauth_client\" \"test\" {\n" + body + "\n}\n"
 }
 
+// testAccCheckOAuthClientsDeleted is a CheckDestroy: every alien_oauth_client of the state is gone.
+func testAccCheckOAuthClientsDeleted(c *client.Client) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "alien_oauth_client" {
+				continue
+			}
+			_, err := c.OAuthClients.Read(context.Background(), rs.Primary.ID)
+			if err == nil {
+				return fmt.Errorf("OAuth client %s (%s) still exists after destroy", rs.Primary.ID, addr)
+			}
+			if !isNotFound(err) {
+				return fmt.Errorf("reading OAuth client %s (%s): %w", rs.Primary.ID, addr, err)
+			}
+		}
+		return nil
+	}
+}
+
 // testAccExchange exchanges the client credentials of addr in state for an access token.
 func testAccExchange(c *client.Client, s *terraform.State, addr string) (*client.AccessToken, error) {
 	id, err := testAccAttr(s, addr, "client_id")
@@ -329,3 +348,7 @@ func TestAccOAuthClient_createDisabled(t *testing.T) {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*oauthClientResource) testModel() any { return &oauthClientModel{} }

@@ -59,3 +59,7 @@ data "alien_oauth_clients" "disabled" {
 		}},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*oauthClientsDataSource) testModel() any { return &oauthClientsModel{} }

@@ -87,3 +87,7 @@ data "alien_organization" "test" {
 		}},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*organizationDataSource) testModel() any { return &organizationDataSourceModel{} }

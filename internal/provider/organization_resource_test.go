@@ -359,3 +359,7 @@ removed {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the resource, which TestModelsMatchSchemas checks
+// against its schema.
+func (*organizationResource) testModel() any { return &organizationModel{} }

@@ -7,9 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -256,8 +254,8 @@ func (p *alienProvider) configureDeferred(ctx context.Context, config alienProvi
 	// The endpoint only appears in error messages here; keep the configured one when it is known.
 	endpoint := client.DefaultEndpoint
 	if v, _, ok := configString(config.Endpoint, envEndpoint); ok && !config.Endpoint.IsUnknown() {
-		if u, err := parseEndpoint(v); err == nil {
-			endpoint = strings.TrimRight(u.String(), "/")
+		if u, err := client.CheckEndpoint(v, true); err == nil {
+			endpoint = u
 		}
 	}
 	c, err := client.New(client.Config{
@@ -427,12 +425,11 @@ func resolveSettings(config alienProviderModel, diags *diag.Diagnostics) provide
 	}
 
 	if v, from, ok := configString(config.Endpoint, envEndpoint); ok {
-		u, err := checkEndpoint(v, s.insecureHTTP)
-		if err != nil {
-			diags.AddAttributeError(path.Root("endpoint"), "Invalid Alien API endpoint",
-				fmt.Sprintf("The endpoint %q%s is not usable: %s.", v, from, err))
+		endpoint, problem := endpointProblem(v, from, s.insecureHTTP)
+		if problem != "" {
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid Alien API endpoint", problem)
 		}
-		s.endpoint = u
+		s.endpoint = endpoint
 	}
 
 	if !config.MaxRetries.IsNull() {
@@ -556,56 +553,32 @@ func (l clientLogger) Warn(ctx context.Context, msg string, fields map[string]an
 	tflog.SubsystemWarn(l.context(ctx), clientLogSubsystem, msg, fields)
 }
 
-// checkEndpoint checks an endpoint URL and returns it without trailing slashes: http or https,
-// a host, no credentials, query or fragment; plain http only to a loopback host unless
-// allowInsecure.
-func checkEndpoint(raw string, allowInsecure bool) (string, error) {
-	u, err := parseEndpoint(raw)
-	if err != nil {
-		return "", err
+// endpointProblem checks an endpoint by the client's rule (client.CheckEndpoint) and answers it
+// normalized, or the detail of an "Invalid Alien API endpoint" error: the endpoint (any password
+// redacted), from says where it came from, and what to do in the provider's terms.
+func endpointProblem(raw, from string, allowInsecure bool) (string, string) {
+	endpoint, err := client.CheckEndpoint(raw, allowInsecure)
+	if err == nil {
+		return endpoint, ""
 	}
-	if u.Scheme == "http" && !allowInsecure && !isLoopbackHost(u.Hostname()) {
-		return "", fmt.Errorf("plain http:// is allowed only to a loopback address (localhost, 127.0.0.1, ::1); " +
-			"use https://, or set insecure_http = true (or " + envInsecureHTTP + "=true) if you accept " +
-			"sending the credential in clear")
+	var ee *client.EndpointError
+	if !errors.As(err, &ee) {
+		return "", fmt.Sprintf("The endpoint%s is not usable: %s.", from, err)
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	shown := ""
+	if ee.Endpoint != "" {
+		shown = " " + strconv.Quote(ee.Endpoint)
+	}
+	detail := fmt.Sprintf("The endpoint%s%s is not usable: %s", shown, from, ee.Problem)
+	if ee.Insecure {
+		detail += "; use https://, or set insecure_http = true (or " + envInsecureHTTP + "=true) if you accept " +
+			"sending the credential in clear"
+	}
+	return "", detail + "."
 }
 
-// parseEndpoint checks the syntax of an endpoint URL.
-func parseEndpoint(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("it is not a URL (%w)", err)
-	}
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("it must start with https:// (or http:// for a loopback address)")
-	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("it has no host")
-	case u.User != nil:
-		return nil, fmt.Errorf("it must not hold credentials: set token, or client_id and client_secret, instead")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return nil, fmt.Errorf("it must not have a query or a fragment")
-	}
-	return u, nil
-}
-
-// isLoopbackHost tells whether host is localhost or a loopback IP address.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// endpointSyntaxValidator checks the endpoint's syntax at validation time; the loopback rule,
-// which depends on insecure_http and the environment, is checked in Configure.
+// endpointSyntaxValidator checks the endpoint's form by the client's rule at validation time; the
+// loopback rule, which depends on insecure_http and the environment, is checked in Configure.
 type endpointSyntaxValidator struct{}
 
 var _ validator.String = endpointSyntaxValidator{}
@@ -625,8 +598,7 @@ func (endpointSyntaxValidator) ValidateString(_ context.Context, req validator.S
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := parseEndpoint(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Alien API endpoint",
-			fmt.Sprintf("The endpoint %q is not usable: %s.", req.ConfigValue.ValueString(), err))
+	if _, problem := endpointProblem(req.ConfigValue.ValueString(), "", true); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Alien API endpoint", problem)
 	}
 }

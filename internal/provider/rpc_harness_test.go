@@ -102,11 +102,11 @@ func testListResourceServer(t *testing.T) testListServer {
 func (e *rpcTestEnv) requests() map[string]int {
 	e.t.Helper()
 	ctx := context.Background()
-	st, err := e.owner.Local.Stats(ctx)
+	st, err := client.Local(e.owner).Stats(ctx)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if err := e.owner.Local.ResetStats(ctx); err != nil {
+	if err := client.Local(e.owner).ResetStats(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	out := map[string]int{}
@@ -134,7 +134,7 @@ func (e *rpcTestEnv) addMember(email string, role client.Role) *client.Member {
 	if _, err := e.owner.Invitations.Create(ctx, client.InvitationCreateOptions{Email: email, Role: role}); err != nil {
 		e.t.Fatalf("inviting %s: %v", email, err)
 	}
-	emails, err := e.owner.Local.Outbox(ctx, email)
+	emails, err := client.Local(e.owner).Outbox(ctx, email)
 	if err != nil || len(emails) == 0 {
 		e.t.Fatalf("the invitation email to %s: %v (%d emails)", email, err, len(emails))
 	}
@@ -142,7 +142,7 @@ func (e *rpcTestEnv) addMember(email string, role client.Role) *client.Member {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	accepted, err := e.owner.Public.AcceptInvitation(ctx, link.Query().Get("token"), "Member "+email)
+	accepted, err := client.Person(e.owner).AcceptInvitation(ctx, link.Query().Get("token"), "Member "+email)
 	if err != nil {
 		e.t.Fatalf("accepting the invitation of %s: %v", email, err)
 	}

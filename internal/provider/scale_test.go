@@ -259,7 +259,7 @@ resource "alien_member" "m" {
 			{Config: config},
 			{
 				PreConfig: func() {
-					if err := local.Local.ResetStats(context.Background()); err != nil {
+					if err := client.Local(local).ResetStats(context.Background()); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -269,7 +269,7 @@ resource "alien_member" "m" {
 			{
 				// The plan-only step above ran a plan without refresh and a plan with refresh.
 				PreConfig: func() {
-					st, err := local.Local.Stats(context.Background())
+					st, err := client.Local(local).Stats(context.Background())
 					if err != nil {
 						t.Fatal(err)
 					}

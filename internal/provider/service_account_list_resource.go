@@ -34,34 +34,22 @@ type orgUserListConfigModel struct {
 	Email  types.String `tfsdk:"email"`
 }
 
-// options are the API's filters.
-func (m orgUserListConfigModel) options() (status *client.UserStatus, email *string) {
-	if !m.Status.IsNull() {
-		s := client.UserStatus(m.Status.ValueString())
-		status = &s
-	}
-	if !m.Email.IsNull() {
-		email = m.Email.ValueStringPointer()
-	}
-	return status, email
-}
-
 // orgUserListConfigSchema is the list block's config of a kind of organization users, the
-// filters of its data source.
-func orgUserListConfigSchema(kind, resourceType string) schema.Schema {
+// filters of its data source (orgUserDataSourceAttributes).
+func orgUserListConfigSchema(kind *orgUserKind) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "The organization's " + kind + "s, as `" + resourceType + "` manages them, deactivated " +
+		MarkdownDescription: "The organization's " + kind.name + "s, as `" + kind.resourceType + "` manages them, deactivated " +
 			"(`locked`) ones included unless `status` leaves them out, in creation order, identified by id. The " +
 			"display name is the email. Results come as the API's pages of 100 arrive; `limit` (Terraform's default " +
 			"is 100) stops reading early.",
 		Attributes: map[string]schema.Attribute{
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only the " + kind + "s with this status: `active` or `locked`. Unset: all.",
+				MarkdownDescription: "Only the " + kind.name + "s with this status: `active` or `locked`. Unset: all.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(string(client.UserActive), string(client.UserLocked))},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Only the " + kind + " with this email (compared without regard to case). Unset: all.",
+				MarkdownDescription: "Only the " + kind.name + " with this email (compared without regard to case). Unset: all.",
 				Optional:            true,
 				Validators:          emailValidators(),
 			},
@@ -76,7 +64,7 @@ func (r *serviceAccountListResource) Metadata(_ context.Context, req resource.Me
 
 // ListResourceConfigSchema describes the list block's config.
 func (r *serviceAccountListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = orgUserListConfigSchema(orgUserKindServiceAccount, "alien_service_account")
+	resp.Schema = orgUserListConfigSchema(serviceAccountKind)
 }
 
 // Configure stores the API client.
@@ -90,7 +78,7 @@ func (r *serviceAccountListResource) List(ctx context.Context, req list.ListRequ
 	if !listConfig(ctx, req, stream, &config) {
 		return
 	}
-	status, email := config.options()
+	status, email := orgUserFilter(config.Status, config.Email)
 	listStream(ctx, req, stream, func(e *listEmitter) {
 		for page, err := range r.client.ServiceAccounts.Pages(ctx, client.ServiceAccountListOptions{Status: status, Email: email}) {
 			if err != nil {

@@ -76,3 +76,7 @@ func TestServiceAccountListResource(t *testing.T) {
 		t.Errorf("by email: %+v", one)
 	}
 }
+
+// testModel is an empty value of the model of the list resource's config, which
+// TestModelsMatchSchemas checks against its schema.
+func (*serviceAccountListResource) testModel() any { return &orgUserListConfigModel{} }

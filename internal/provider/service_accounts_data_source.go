@@ -2,13 +2,9 @@ package provider
 
 import (
 	"context"
-	"sort"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -70,54 +66,42 @@ func (d *serviceAccountsDataSource) Schema(_ context.Context, _ datasource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The organization's service accounts, deactivated (`locked`) ones included unless " +
 			"filtered out, sorted by email. Enterprise plan only.",
-		Attributes: map[string]schema.Attribute{
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only the service accounts with this status: `active` or `locked`. Unset: all.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(string(client.UserActive), string(client.UserLocked))},
-			},
-			"email": schema.StringAttribute{
-				MarkdownDescription: "Only the service account with this email (compared without regard to case). Unset: all.",
-				Optional:            true,
-				Validators:          emailValidators(),
-			},
-			"service_accounts": schema.ListNestedAttribute{
-				MarkdownDescription: "The service accounts, sorted by email.",
-				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id": schema.StringAttribute{
-							MarkdownDescription: "The service account's id (`sa_...`).",
-							Computed:            true,
-						},
-						"email": schema.StringAttribute{
-							MarkdownDescription: "The email that identifies the service account.",
-							Computed:            true,
-						},
-						"description": schema.StringAttribute{
-							MarkdownDescription: "The service account's description; `\"\"` when it has none.",
-							Computed:            true,
-						},
-						"active": schema.BoolAttribute{
-							MarkdownDescription: "Whether the service account is active (`status` is `active`).",
-							Computed:            true,
-						},
-						"status": schema.StringAttribute{
-							MarkdownDescription: "`active`, or `locked` once deactivated.",
-							Computed:            true,
-						},
-						"created_at": schema.StringAttribute{
-							MarkdownDescription: "When the service account was created (RFC 3339).",
-							Computed:            true,
-						},
-						"locked_at": schema.StringAttribute{
-							MarkdownDescription: "When the service account was deactivated (RFC 3339); null while it is active.",
-							Computed:            true,
-						},
+		Attributes: orgUserDataSourceAttributes(serviceAccountKind, "service_accounts", schema.ListNestedAttribute{
+			MarkdownDescription: "The service accounts, sorted by email.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{
+				Attributes: map[string]schema.Attribute{
+					"id": schema.StringAttribute{
+						MarkdownDescription: "The service account's id (`sa_...`).",
+						Computed:            true,
+					},
+					"email": schema.StringAttribute{
+						MarkdownDescription: "The email that identifies the service account.",
+						Computed:            true,
+					},
+					"description": schema.StringAttribute{
+						MarkdownDescription: "The service account's description; `\"\"` when it has none.",
+						Computed:            true,
+					},
+					"active": schema.BoolAttribute{
+						MarkdownDescription: "Whether the service account is active (`status` is `active`).",
+						Computed:            true,
+					},
+					"status": schema.StringAttribute{
+						MarkdownDescription: "`active`, or `locked` once deactivated.",
+						Computed:            true,
+					},
+					"created_at": schema.StringAttribute{
+						MarkdownDescription: "When the service account was created (RFC 3339).",
+						Computed:            true,
+					},
+					"locked_at": schema.StringAttribute{
+						MarkdownDescription: "When the service account was deactivated (RFC 3339); null while it is active.",
+						Computed:            true,
 					},
 				},
 			},
-		},
+		}),
 	}
 }
 
@@ -135,38 +119,17 @@ func (d *serviceAccountsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 
 	var opts client.ServiceAccountListOptions
-	if !config.Status.IsNull() {
-		status := client.UserStatus(config.Status.ValueString())
-		opts.Status = &status
-	}
-	if !config.Email.IsNull() {
-		email := config.Email.ValueString()
-		opts.Email = &email
-	}
+	opts.Status, opts.Email = orgUserFilter(config.Status, config.Email)
 	accounts, err := d.client.ServiceAccounts.List(ctx, opts)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "listing", "service accounts", "", err)
 		return
 	}
 
-	sort.SliceStable(accounts, func(i, j int) bool {
-		return orgUserLess(accounts[i].Email, accounts[i].ID, accounts[j].Email, accounts[j].ID)
-	})
+	sortOrgUsers(accounts, func(sa *client.ServiceAccount) string { return sa.Email }, func(sa *client.ServiceAccount) string { return sa.ID })
 	config.ServiceAccounts = make([]serviceAccountDataItemModel, 0, len(accounts))
 	for _, sa := range accounts {
 		config.ServiceAccounts = append(config.ServiceAccounts, serviceAccountDataItemFromAPI(sa))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
-}
-
-// orgUserLess orders service accounts and managed users by email without regard to case, then
-// by spelling, then by id, so that lists are stable.
-func orgUserLess(emailA, idA, emailB, idB string) bool {
-	if a, b := strings.ToLower(emailA), strings.ToLower(emailB); a != b {
-		return a < b
-	}
-	if emailA != emailB {
-		return emailA < emailB
-	}
-	return idA < idB
 }

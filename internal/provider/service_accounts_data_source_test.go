@@ -101,3 +101,7 @@ data "alien_service_accounts" "by_email" {
 		},
 	})
 }
+
+// testModel is an empty value of the model of the data source, which TestModelsMatchSchemas checks
+// against its schema.
+func (*serviceAccountsDataSource) testModel() any { return &serviceAccountsDataSourceModel{} }

@@ -289,7 +289,7 @@ func TestConsole_showsTheAPIsRefusals(t *testing.T) {
 		t.Errorf("a refused invitation was made: %+v", got)
 	}
 	// A plan without API users: the API's plan_required message, on the page.
-	if _, err := l.api.Local.SetPlan(t.Context(), l.Bootstrap.OrganizationID, client.PlanTeam); err != nil {
+	if _, err := client.Local(l.api).SetPlan(t.Context(), l.Bootstrap.OrganizationID, client.PlanTeam); err != nil {
 		t.Fatal(err)
 	}
 	wantText(t, v.get("/console/api-users"), "Service accounts need the enterprise plan; this organization is on the team plan")
@@ -479,7 +479,7 @@ func TestConsole_apiUsersAndTheResetPage(t *testing.T) {
 	}
 	done := mia.post("/console/reset-password", url.Values{"token": {tokenOf(t, link)}, "password": {password}, "confirm": {password}})
 	wantText(t, done, "Your password is set", "mia@example.com can now log in")
-	if _, err := l.api.Public.Login(ctx, "mia@example.com", password); err != nil {
+	if _, err := client.Person(l.api).Login(ctx, "mia@example.com", password); err != nil {
 		t.Fatalf("login with the password set in the console: %v", err)
 	}
 	if p := mia.get("/console/reset-password?token=" + url.QueryEscape(tokenOf(t, link))); p.status != http.StatusNotFound {
@@ -571,7 +571,7 @@ func lastLink(t *testing.T, l *local, to string) string {
 
 func lastLinkOfKind(t *testing.T, l *local, to, kind string) string {
 	t.Helper()
-	emails, err := l.api.Local.Outbox(context.WithoutCancel(t.Context()), to)
+	emails, err := client.Local(l.api).Outbox(context.WithoutCancel(t.Context()), to)
 	if err != nil {
 		t.Fatal(err)
 	}

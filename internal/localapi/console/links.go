@@ -46,7 +46,7 @@ type invitationView struct {
 
 func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 	token := r.URL.Query().Get("token")
-	link, err := c.anon.Public.ViewInvitation(forBrowser(r.Context(), r), token)
+	link, err := client.Person(c.anon).ViewInvitation(forBrowser(r.Context(), r), token)
 	if err != nil {
 		return err
 	}
@@ -58,14 +58,14 @@ func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request, v *visi
 func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := forBrowser(r.Context(), r)
 	token, name := r.PostFormValue("token"), strings.TrimSpace(r.PostFormValue("name"))
-	link, err := c.anon.Public.ViewInvitation(ctx, token)
+	link, err := client.Person(c.anon).ViewInvitation(ctx, token)
 	if err != nil {
 		return err
 	}
 	view := invitationView{Token: token, Link: link, Name: name}
 	d := &pageData{Title: "Join " + link.OrganizationName, CSRF: v.csrf, SignedIn: v.sess != nil}
 	status := http.StatusOK
-	if view.Accepted, err = c.anon.Public.AcceptInvitation(ctx, token, name); err != nil {
+	if view.Accepted, err = client.Person(c.anon).AcceptInvitation(ctx, token, name); err != nil {
 		msg, id := describe(err)
 		d.Notes = []note{{Error: true, Text: msg, RequestID: id}}
 		status = statusOf(err)
@@ -83,7 +83,7 @@ type resetView struct {
 
 func (c *Console) resetPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 	token := r.URL.Query().Get("token")
-	link, err := c.anon.Public.ViewPasswordReset(forBrowser(r.Context(), r), token)
+	link, err := client.Person(c.anon).ViewPasswordReset(forBrowser(r.Context(), r), token)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (c *Console) resetPage(w http.ResponseWriter, r *http.Request, v *visit) er
 func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := forBrowser(r.Context(), r)
 	token := r.PostFormValue("token")
-	link, err := c.anon.Public.ViewPasswordReset(ctx, token)
+	link, err := client.Person(c.anon).ViewPasswordReset(ctx, token)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request, v *visit
 		d.Notes = []note{{Error: true, Text: "The two passwords differ. Type the same password twice."}}
 		status = http.StatusBadRequest
 	default:
-		if err := c.anon.Public.ResetPassword(ctx, token, password); err != nil {
+		if err := client.Person(c.anon).ResetPassword(ctx, token, password); err != nil {
 			msg, id := describe(err)
 			d.Notes = []note{{Error: true, Text: msg, RequestID: id}}
 			status = statusOf(err)

@@ -530,7 +530,7 @@ func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request, v *visit) e
 	if err != nil {
 		return err
 	}
-	emails, err := v.sess.api.Local.Outbox(ctx, "")
+	emails, err := client.Local(v.sess.api).Outbox(ctx, "")
 	if err != nil {
 		return err
 	}

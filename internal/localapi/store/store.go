@@ -155,13 +155,6 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// Migration is one applied schema migration.
-type Migration struct {
-	Version   int
-	Name      string
-	AppliedAt time.Time
-}
-
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
@@ -216,31 +209,15 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// Migrations lists the applied migrations, oldest first.
-func (tx *Tx) Migrations() ([]Migration, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT version, name, applied_at FROM schema_migrations ORDER BY version`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Migration
-	for rows.Next() {
-		var m Migration
-		var at int64
-		if err := rows.Scan(&m.Version, &m.Name, &at); err != nil {
-			return nil, err
-		}
-		m.AppliedAt = time.Unix(at, 0).UTC()
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
 // Tx is a transaction: a read transaction inside DB.Read, a write transaction inside DB.Write.
 type Tx struct {
 	ctx context.Context
 	tx  *sql.Tx
 }
+
+// SQL is the transaction's database/sql handle, for package storetest, whose helpers let tests
+// look at every row of every table. Everything else reads and writes through Tx's methods.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 
 // Read runs fn in a read-only transaction: every query in fn sees the same snapshot.
 func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
@@ -273,84 +250,6 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	committed = true
 	return nil
-}
-
-// Tables lists the database's tables (for tests that inspect every row).
-func (tx *Tx) Tables() ([]string, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
-// DumpTable returns every value of every row of a table, as text (blobs as raw bytes), for tests
-// that look for data that must not be stored.
-func (tx *Tx) DumpTable(table string) ([]string, error) {
-	tables, err := tx.Tables()
-	if err != nil {
-		return nil, err
-	}
-	known := false
-	for _, t := range tables {
-		known = known || t == table
-	}
-	if !known {
-		return nil, fmt.Errorf("store: no table %q", table)
-	}
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT * FROM "`+table+`"`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		for _, v := range vals {
-			switch v := v.(type) {
-			case nil:
-			case []byte:
-				out = append(out, string(v))
-			default:
-				out = append(out, fmt.Sprint(v))
-			}
-		}
-	}
-	return out, rows.Err()
-}
-
-// ForeignKeysOn reports whether the connection running tx enforces foreign keys.
-func (tx *Tx) ForeignKeysOn() (bool, error) {
-	var on int
-	err := tx.tx.QueryRowContext(tx.ctx, `PRAGMA foreign_keys`).Scan(&on)
-	return on == 1, err
-}
-
-// JournalMode reports the database's journal mode ("wal" for files, "memory" in memory).
-func (tx *Tx) JournalMode() (string, error) {
-	var mode string
-	err := tx.tx.QueryRowContext(tx.ctx, `PRAGMA journal_mode`).Scan(&mode)
-	return mode, err
 }
 
 // NewID returns a new id: prefix + "_" + 16 lowercase base32 characters (80 random bits).
@@ -495,30 +394,4 @@ func listPage[T any](tx *Tx, query string, args []any, seqColumn string, p Page,
 		return items[:limit], seq(items[limit-1]), nil
 	}
 	return items, 0, nil
-}
-
-// CountRows counts the rows of a table (for tests).
-func (tx *Tx) CountRows(table string) (int, error) {
-	tables, err := tx.Tables()
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range tables {
-		if t == table {
-			var n int
-			err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM "`+table+`"`).Scan(&n)
-			return n, err
-		}
-	}
-	return 0, fmt.Errorf("store: no table %q", table)
-}
-
-// TotalChanges is the number of rows changed through the writer connection since the database
-// was opened (for tests that prove a request wrote nothing).
-func (db *DB) TotalChanges(ctx context.Context) (int64, error) {
-	var n int64
-	err := db.Write(ctx, func(tx *Tx) error {
-		return tx.tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&n)
-	})
-	return n, err
 }

@@ -18,6 +18,10 @@ import (
 // version is set by the release build (goreleaser): -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
+// protocolVersion is the plugin protocol the provider serves; terraform-registry-manifest.json
+// tells both registries so (TestRegistryManifest).
+const protocolVersion = 6
+
 func main() {
 	var debug bool
 
@@ -34,7 +38,7 @@ func main() {
 	opts := providerserver.ServeOpts{
 		Address:         "registry.terraform.io/alien-intelligence/alien",
 		Debug:           debug,
-		ProtocolVersion: 6,
+		ProtocolVersion: protocolVersion,
 	}
 
 	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {

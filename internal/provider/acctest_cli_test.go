@@ -78,13 +78,13 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 	if err := cmd.Run(); err != nil {
 		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
 	}
-	// Both CLIs answer {"terraform_version": "..."}; OpenTofu's binary is named tofu, and its
-	// text output starts with "OpenTofu".
+	// Both CLIs answer {"terraform_version": "..."}; OpenTofu names itself in its text output.
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
-		return testAccCLIInfo{}, fmt.Errorf("%s version -json: %w", bin, err)
+		return testAccCLIInfo{}, fmt.Errorf("%s version -json did not answer JSON (%w); OpenTofu prints warnings "+
+			"first when TF_CLI_CONFIG_FILE names a file that does not exist (make testacc writes one)", bin, err)
 	}
 	ver, err := version.NewVersion(v.Version)
 	if err != nil {
@@ -97,10 +97,19 @@ func readTestAccCLI() (testAccCLIInfo, error) {
 	return testAccCLIInfo{Path: bin, Name: name, Version: ver}, nil
 }
 
-// testAccIsTofu tells OpenTofu from Terraform by what `version` prints first.
+// testAccIsTofu tells OpenTofu from Terraform by the line of `version` that names the CLI
+// (OpenTofu may print a warning before it, e.g. about a missing TF_CLI_CONFIG_FILE).
 func testAccIsTofu(ctx context.Context, bin string) bool {
 	out, err := exec.CommandContext(ctx, bin, "version").Output() //nolint:gosec // the CLI the acceptance tests run
-	return err == nil && strings.HasPrefix(strings.TrimSpace(string(out)), "OpenTofu")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "OpenTofu v") {
+			return true
+		}
+	}
+	return false
 }
 
 // testAccRequireCLI skips the test unless the CLI under test has what it needs; need says what
@@ -111,6 +120,34 @@ func testAccRequireCLI(t *testing.T, need string, ok func(testAccCLIInfo) bool) 
 	if !ok(cli) {
 		t.Skipf("%s: not supported by %s", need, cli)
 	}
+}
+
+// testAccCLIHasRemovedBlocks: `removed` blocks (forget a resource without destroying it) came
+// with Terraform 1.7 and OpenTofu 1.7.
+func testAccCLIHasRemovedBlocks(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.7.0") || c.IsTofuAtLeast("1.7.0")
+}
+
+// testAccCLIHasEphemeral: ephemeral resources came with Terraform 1.10 and OpenTofu 1.11.
+func testAccCLIHasEphemeral(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.10.0") || c.IsTofuAtLeast("1.11.0")
+}
+
+// testAccCLIHasForEachImport: import blocks with for_each came with Terraform 1.7 and OpenTofu 1.7.
+func testAccCLIHasForEachImport(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.7.0") || c.IsTofuAtLeast("1.7.0")
+}
+
+// testAccCLIHasIdentity: resource identity (import blocks with `identity`) came with Terraform
+// 1.12; OpenTofu 1.12.6, the oldest OpenTofu tested, has it.
+func testAccCLIHasIdentity(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.12.0") || c.IsTofuAtLeast("1.12.0")
+}
+
+// testAccCLIHasQuery: list resources (`terraform query`, `-generate-config-out`) came with
+// Terraform 1.14; OpenTofu has no query command.
+func testAccCLIHasQuery(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.14.0")
 }
 
 func TestAccCLI_detected(t *testing.T) {

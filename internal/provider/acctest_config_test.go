@@ -58,9 +58,16 @@ const testAccBuiltProviderVersion = "0.0.1"
 func testAccBuiltProvider(t *testing.T) map[string]acc.ExternalProvider {
 	t.Helper()
 	testAccPreCheck(t)
+	// Installed under the address a user's `source = "alien-intelligence/alien"` means to this
+	// CLI: OpenTofu gives a source without a host its own registry's. (OpenTofu also installs
+	// registry.terraform.io/... from the mirror, but that is not what its users write.)
+	host := "registry.terraform.io"
+	if testAccCLI(t).Name == "tofu" {
+		host = "registry.opentofu.org"
+	}
 	dir := t.TempDir()
 	platform := runtime.GOOS + "_" + runtime.GOARCH
-	pluginDir := filepath.Join(dir, "mirror", "registry.terraform.io", "alien-intelligence", "alien",
+	pluginDir := filepath.Join(dir, "mirror", host, "alien-intelligence", "alien",
 		testAccBuiltProviderVersion, platform)
 	binary := filepath.Join(pluginDir, "terraform-provider-alien_v"+testAccBuiltProviderVersion)
 	// The go command that runs these tests is on PATH.
@@ -74,16 +81,16 @@ func testAccBuiltProvider(t *testing.T) map[string]acc.ExternalProvider {
 provider_installation {
   filesystem_mirror {
     path    = %q
-    include = ["registry.terraform.io/alien-intelligence/alien"]
+    include = ["%s/alien-intelligence/alien"]
   }
 }
-`, filepath.Join(dir, "mirror"))
+`, filepath.Join(dir, "mirror"), host)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("TF_CLI_CONFIG_FILE", cliConfig)
 	t.Setenv("CHECKPOINT_DISABLE", "1")
 	return map[string]acc.ExternalProvider{
-		"alien": {Source: "registry.terraform.io/alien-intelligence/alien", VersionConstraint: testAccBuiltProviderVersion},
+		"alien": {Source: host + "/alien-intelligence/alien", VersionConstraint: testAccBuiltProviderVersion},
 	}
 }

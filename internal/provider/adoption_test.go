@@ -285,7 +285,7 @@ func (w *cliWorkdir) expectOnlyImportsThenEmpty(want int) {
 func TestAccAdoption_generatedConfigRoundTrip(t *testing.T) {
 	testAccPreCheck(t)
 	testAccRequireCLI(t, "list resources (terraform query -generate-config-out, Terraform 1.14 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") })
+		testAccCLIHasQuery)
 	inv := testAccAdoptionOrganization(t)
 	w := testAccCLIWorkdir(t, inv.org)
 	w.copyExample("adoption/query")
@@ -324,7 +324,7 @@ func TestAccAdoption_generatedConfigRoundTrip(t *testing.T) {
 func TestAccAdoption_forEachImport(t *testing.T) {
 	testAccPreCheck(t)
 	testAccRequireCLI(t, "import blocks with for_each (Terraform 1.7 and later, OpenTofu 1.7 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.7.0") || c.IsTofuAtLeast("1.7.0") })
+		testAccCLIHasForEachImport)
 	inv := testAccAdoptionOrganization(t)
 	w := testAccCLIWorkdir(t, inv.org)
 	w.copyExample("adoption/for-each")
@@ -337,7 +337,7 @@ func TestAccAdoption_forEachImport(t *testing.T) {
 func TestAccExamples_queryValid(t *testing.T) {
 	testAccPreCheck(t)
 	testAccRequireCLI(t, "query files (terraform validate -query, Terraform 1.14 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") })
+		testAccCLIHasQuery)
 	t.Parallel()
 	files, err := filepath.Glob(filepath.Join(testExamplesDir, "*", "*", "*.tfquery.hcl"))
 	if err != nil {

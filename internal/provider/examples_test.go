@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -43,17 +42,6 @@ func TestAccExamples_valid(t *testing.T) {
 		t.Fatalf("found %d example files under %s, want every resource's, data source's and ephemeral resource's", len(files), testExamplesDir)
 	}
 
-	// Import blocks that give an identity need Terraform 1.12 or OpenTofu 1.12.
-	if identityCLI := testAccCLI(t); !identityCLI.IsTerraformAtLeast("1.12.0") && !identityCLI.IsTofuAtLeast("1.12.0") {
-		files = slices.DeleteFunc(files, func(f string) bool {
-			if filepath.Base(f) != "import-by-identity.tf" {
-				return false
-			}
-			t.Logf("not validating %s: %s has no import by identity", f, identityCLI)
-			return true
-		})
-	}
-
 	// The built provider, and a CLI configuration that points Terraform at it. The environment of
 	// each command carries it, so the test changes no process-wide setting.
 	pluginDir := t.TempDir()
@@ -81,7 +69,16 @@ func TestAccExamples_valid(t *testing.T) {
 	}
 
 	requiredProviders := regexp.MustCompile(`(?m)^\s*required_providers\s*{`)
+	cli := testAccCLI(t)
 	for _, file := range files {
+		if strings.HasPrefix(file, filepath.Join(testExamplesDir, "ephemeral-resources")) && !testAccCLIHasEphemeral(cli) {
+			t.Logf("not validating %s: %s has no ephemeral resources", file, cli)
+			continue
+		}
+		if filepath.Base(file) == "import-by-identity.tf" && !testAccCLIHasIdentity(cli) {
+			t.Logf("not validating %s: %s has no import by identity", file, cli)
+			continue
+		}
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -319,7 +319,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 func TestAccIdentity_createAndImportBlock(t *testing.T) {
 	testAccPreCheck(t)
 	testAccRequireCLI(t, "resource identity (Terraform 1.12 and later, OpenTofu 1.12 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.12.0") || c.IsTofuAtLeast("1.12.0") })
+		testAccCLIHasIdentity)
 	t.Parallel()
 	email := "Identity." + strings.TrimPrefix(testAccRandomEmail("person"), "person")
 	config := fmt.Sprintf(`

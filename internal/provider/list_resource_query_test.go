@@ -23,7 +23,7 @@ import (
 func TestAccListResources_query(t *testing.T) {
 	testAccPreCheck(t)
 	testAccRequireCLI(t, "list resources (terraform query, Terraform 1.14 and later)",
-		func(c testAccCLIInfo) bool { return c.IsTerraformAtLeast("1.14.0") })
+		testAccCLIHasQuery)
 	t.Parallel()
 	ctx := context.Background()
 	org := testAccNewOrganization(t)

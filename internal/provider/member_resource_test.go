@@ -530,6 +530,7 @@ func TestAccMember_lastOwner(t *testing.T) {
 	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
 	// one of which may move the clock and expire what it created.
 	t.Parallel()
+	testAccRequireCLI(t, "a removed block (it forgets the last owner at the end)", testAccCLIHasRemovedBlocks)
 	org := testAccNewOrganization(t)
 	owners, err := org.Client.Members.List(context.Background(), client.MemberListOptions{})
 	if err != nil || len(owners) != 1 {
@@ -595,6 +596,7 @@ func TestAccMember_twoOwnersRemoved(t *testing.T) {
 	// Parallel before the setup: setup code before t.Parallel runs among the sequential tests,
 	// one of which may move the clock and expire what it created.
 	t.Parallel()
+	testAccRequireCLI(t, "removed blocks (they forget the owner left at the end)", testAccCLIHasRemovedBlocks)
 	org := testAccNewOrganization(t)
 	owners, err := org.Client.Members.List(context.Background(), client.MemberListOptions{})
 	if err != nil || len(owners) != 1 {

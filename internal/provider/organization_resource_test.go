@@ -304,6 +304,7 @@ resource "alien_member" "in_new" {
 // (to manage its name), and refuses at plan time to destroy it.
 func TestAccOrganization_ownOrganization(t *testing.T) {
 	t.Parallel()
+	testAccRequireCLI(t, "a removed block (it stops managing its own organization with one)", testAccCLIHasRemovedBlocks)
 	org := testAccNewOrganization(t)
 	providerBlock := testAccAliasedProviderBlock("own", org.Token)
 	config := func(name string) string {

@@ -223,7 +223,8 @@ func TestModelsMatchSchemas(t *testing.T) {
 // testExamplePaths are the example files the docs show for a registration of a kind
 // (tfplugindocs' layout), relative to the repository's root.
 var testExamplePaths = map[string][]string{
-	kindResource:          {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf"},
+	kindResource: {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf",
+		"examples/resources/%s/import-identity-block.tf"},
 	kindDataSource:        {"examples/data-sources/%s/data-source.tf"},
 	kindEphemeralResource: {"examples/ephemeral-resources/%s/ephemeral-resource.tf"},
 	kindListResource:      {"examples/list-resources/%s/list-resource.tfquery.hcl"},

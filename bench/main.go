@@ -12,6 +12,14 @@
 //     ends checked: exactly the declared objects, an empty second plan, every token working.
 //   - Throughput: authenticated reads from a bounded load generator (fixed concurrency and
 //     duration), loopback only.
+//   - Adoption (adopt.go): an organization of N members, or N tokens, created through the API,
+//     adopted with for_each import blocks (-terraform), and with `terraform query
+//     -generate-config-out` when a Terraform 1.14 CLI is given (-terraform-latest, or
+//     BENCH_TERRAFORM_LATEST): the first plan's time and requests per adopted object, against the
+//     no-change plan of the same objects.
+//
+// -only (or BENCH_ONLY) runs some parts alone, such as `BENCH_ONLY=adopt make bench`; such a run
+// writes latest-<parts>.md, leaving the full run's latest.md as it is.
 //
 // Terraform runs with dev_overrides (no init, nothing downloaded) and its default parallelism.
 // Everything runs in a temporary directory, removed at the end unless -keep is given.
@@ -36,15 +44,16 @@ import (
 
 // options are the command's flags.
 type options struct {
-	root      string
-	terraform string
-	out       string
-	ns        []int
-	latencies []time.Duration
-	only      map[string]bool
-	kinds     []string
-	keep      bool
-	seed      uint64
+	root            string
+	terraform       string
+	terraformLatest string
+	out             string
+	ns              []int
+	latencies       []time.Duration
+	only            map[string]bool
+	kinds           []string
+	keep            bool
+	seed            uint64
 }
 
 func main() {
@@ -84,10 +93,12 @@ func parseOptions(args []string) (*options, error) {
 	var ns, lats, only, kinds string
 	fs.StringVar(&o.root, "root", ".", "the repository's root")
 	fs.StringVar(&o.terraform, "terraform", os.Getenv("TERRAFORM"), "the terraform CLI (default: terraform on PATH)")
+	fs.StringVar(&o.terraformLatest, "terraform-latest", os.Getenv("BENCH_TERRAFORM_LATEST"),
+		"a Terraform 1.14 or later CLI, for the adoption through terraform query (default: BENCH_TERRAFORM_LATEST; none: that path is skipped)")
 	fs.StringVar(&o.out, "out", "bench/results", "where the results are written (relative to -root)")
 	fs.StringVar(&ns, "n", "", "comma-separated resource counts (default 100,1000; BENCH_LARGE=1 adds 3000; BENCH_N overrides)")
 	fs.StringVar(&lats, "latency", "0,50ms", "comma-separated latencies added by alien-local")
-	fs.StringVar(&only, "only", "", "comma-separated parts to run: scale, faults, interrupt, load (default: all)")
+	fs.StringVar(&only, "only", os.Getenv("BENCH_ONLY"), "comma-separated parts to run: scale, faults, interrupt, load, adopt (default: BENCH_ONLY, else all)")
 	fs.StringVar(&kinds, "kinds", strings.Join(scaleKinds, ","), "comma-separated kinds of the scale scenarios")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (terraform logs, databases, states)")
 	fs.Uint64Var(&o.seed, "seed", 42, "seed of alien-local's fault injection")
@@ -133,7 +144,7 @@ func parseOptions(args []string) (*options, error) {
 	for _, f := range strings.Split(only, ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			switch f {
-			case "scale", "faults", "interrupt", "load":
+			case "scale", "faults", "interrupt", "load", "adopt":
 				o.only[f] = true
 			default:
 				return nil, fmt.Errorf("-only: unknown part %q", f)
@@ -156,6 +167,20 @@ func parseOptions(args []string) (*options, error) {
 		o.out = filepath.Join(root, o.out)
 	}
 	return o, nil
+}
+
+// onlyParts names the parts of a partial run ("adopt", "faults-load"), "" for a full run.
+func (o *options) onlyParts() string {
+	var parts []string
+	for _, p := range []string{"scale", "faults", "interrupt", "load", "adopt"} {
+		if o.only[p] {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 5 {
+		return ""
+	}
+	return strings.Join(parts, "-")
 }
 
 // wants reports whether a part runs.
@@ -220,6 +245,11 @@ func (b *bench) run(ctx context.Context) error {
 	}
 	if b.opts.wants("load") {
 		if err := b.load(ctx); err != nil {
+			return err
+		}
+	}
+	if b.opts.wants("adopt") {
+		if err := b.adopt(ctx); err != nil {
 			return err
 		}
 	}

@@ -197,7 +197,12 @@ type tfRun struct {
 // terraform runs terraform with args in dir against srv (nil: no API) and answers its outcome.
 // A non-zero exit is an error unless it is listed in okExits.
 func (b *bench) terraform(ctx context.Context, dir string, srv *server, name string, okExits []int, args ...string) (tfRun, error) {
-	run, err := b.startTerraform(ctx, dir, srv, name, args...)
+	return b.runCLI(ctx, b.opts.terraform, dir, srv, name, okExits, args...)
+}
+
+// runCLI is terraform with another CLI (such as the -terraform-latest one).
+func (b *bench) runCLI(ctx context.Context, cli, dir string, srv *server, name string, okExits []int, args ...string) (tfRun, error) {
+	run, err := b.startCLI(ctx, cli, dir, srv, name, args...)
 	if err != nil {
 		return tfRun{}, err
 	}
@@ -215,6 +220,12 @@ type runningTF struct {
 }
 
 func (b *bench) startTerraform(ctx context.Context, dir string, srv *server, name string, args ...string) (*runningTF, error) {
+	return b.startCLI(ctx, b.opts.terraform, dir, srv, name, args...)
+}
+
+// startCLI starts the CLI cli with args (the command first; -no-color, and -input=false where
+// the command takes it, are added after it) in dir against srv.
+func (b *bench) startCLI(ctx context.Context, cli, dir string, srv *server, name string, args ...string) (*runningTF, error) {
 	r := &runningTF{name: name, rssLog: filepath.Join(dir, name+".rss"), log: filepath.Join(dir, name+".log")}
 	_ = os.Remove(r.rssLog)
 	f, err := os.Create(r.log)
@@ -222,7 +233,15 @@ func (b *bench) startTerraform(ctx context.Context, dir string, srv *server, nam
 		return nil, err
 	}
 	r.logFile = f
-	r.cmd = exec.CommandContext(ctx, b.opts.terraform, append(args, "-input=false", "-no-color")...)
+	// Options go before the positional arguments (apply tfplan).
+	flags := []string{"-no-color"}
+	if len(args) > 0 && (args[0] == "plan" || args[0] == "apply" || args[0] == "destroy") {
+		flags = append(flags, "-input=false")
+	}
+	if len(args) > 0 {
+		args = append(append([]string{args[0]}, flags...), args[1:]...)
+	}
+	r.cmd = exec.CommandContext(ctx, cli, args...)
 	r.cmd.Dir = dir
 	r.cmd.Stdout, r.cmd.Stderr = f, f
 	r.cmd.Env = append(append([]string(nil), b.env...), "ALIEN_BENCH_RSS_LOG="+r.rssLog)

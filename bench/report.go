@@ -24,6 +24,7 @@ type results struct {
 	scale    []scaleRow
 	converge []convergeRow
 	load     []loadRow
+	adopt    []adoptRow
 }
 
 // environment describes the machine and the versions.
@@ -86,6 +87,30 @@ type target struct {
 // targets evaluates the issue's targets on this run's figures.
 func (r *results) targets() []target {
 	var out []target
+	if r.opts.wants("scale") {
+		out = append(out, r.scaleTargets()...)
+	}
+	out = append(out, r.adoptTargets()...)
+	for _, c := range r.converge {
+		t := target{what: "Under faults: zero duplicates, zero failed runs, zero lost secrets (" + c.name + ")", known: true}
+		switch {
+		case c.err != "" && c.check == nil:
+			t.measured = "the run failed: " + c.err
+		case c.check != nil:
+			k := c.check
+			t.measured = fmt.Sprintf("%d duplicates, %d orphans, %d missing, %d/%d tokens and %d/%d OAuth secrets working, second plan empty: %v",
+				k.Duplicates, len(k.Orphans), k.Missing, k.TokensOK, k.Tokens, k.SecretsOK, k.Secrets, c.planEmpty)
+			t.met = c.err == "" && k.Duplicates == 0 && len(k.Orphans) == 0 && k.Missing == 0 && k.Stale == 0 &&
+				k.TokensOK == k.Tokens && k.SecretsOK == k.Secrets && c.planEmpty
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// scaleTargets evaluates the scale scenarios' targets.
+func (r *results) scaleTargets() []target {
+	var out []target
 	const n = 1000
 	if base, ok := r.find(kindBaseline, n, 0); ok {
 		if m, ok := r.find(kindMember, n, 0); ok {
@@ -138,20 +163,6 @@ func (r *results) targets() []target {
 		}
 		out = append(out, t)
 	}
-	for _, c := range r.converge {
-		t := target{what: "Under faults: zero duplicates, zero failed runs, zero lost secrets (" + c.name + ")", known: true}
-		switch {
-		case c.err != "" && c.check == nil:
-			t.measured = "the run failed: " + c.err
-		case c.check != nil:
-			k := c.check
-			t.measured = fmt.Sprintf("%d duplicates, %d orphans, %d missing, %d/%d tokens and %d/%d OAuth secrets working, second plan empty: %v",
-				k.Duplicates, len(k.Orphans), k.Missing, k.TokensOK, k.Tokens, k.SecretsOK, k.Secrets, c.planEmpty)
-			t.met = c.err == "" && k.Duplicates == 0 && len(k.Orphans) == 0 && k.Missing == 0 && k.Stale == 0 &&
-				k.TokensOK == k.Tokens && k.SecretsOK == k.Secrets && c.planEmpty
-		}
-		out = append(out, t)
-	}
 	return out
 }
 
@@ -173,6 +184,47 @@ func (r *results) failures() []string {
 			out = append(out, fmt.Sprintf("throughput %s: %d errors", l.name, l.errors))
 		}
 	}
+	for _, a := range r.adopt {
+		if a.err != "" {
+			out = append(out, fmt.Sprintf("adoption of %d %s (%s): %s", a.n, a.kind, a.path, a.err))
+		}
+	}
+	return out
+}
+
+// adoptTargets evaluates the adoption targets on the largest N adopted: at most 0.05 requests per
+// adopted object in the first plan, and a first plan of the members at most twice the no-change
+// plan of the same members.
+func (r *results) adoptTargets() []target {
+	if !r.opts.wants("adopt") {
+		return nil
+	}
+	var out []target
+	n := 0
+	for _, a := range r.adopt {
+		n = max(n, a.n)
+	}
+	for _, a := range r.adopt {
+		if a.n != n {
+			continue
+		}
+		where := fmt.Sprintf("%s path, %s, %d %s", a.path, a.cli, a.n, a.kind)
+		if a.err != "" {
+			out = append(out, target{what: "Adoption (" + where + ")", measured: "failed: " + a.err, known: true})
+			continue
+		}
+		out = append(out, target{what: "Requests per adopted object of the first plan ≤ 0.05 (" + where + ")",
+			measured: fmt.Sprintf("%.3f (%d requests, %d objects)", a.perObject(), a.planRequests, a.objects),
+			met:      a.perObject() <= 0.05, known: true})
+		if a.kind == adoptMembers {
+			out = append(out, target{what: "First plan of the imports ≤ 2× the no-change plan of the same members (" + where + ")",
+				measured: fmt.Sprintf("%.2f× (%s against %s)", a.ratio(), secs(a.plan), secs(a.noChange)),
+				met:      a.ratio() <= 2, known: true})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, target{what: "Adoption: requests per adopted object, first plan against the no-change plan", measured: "not measured"})
+	}
 	return out
 }
 
@@ -190,10 +242,15 @@ func (r *results) write(dir string) (string, error) {
 	}
 	stamp := r.started.UTC().Format("2006-01-02T150405Z")
 	chart := r.chart()
+	latestName := "latest"
+	if parts := r.opts.onlyParts(); parts != "" {
+		// A partial run leaves the full run's latest.md as it is.
+		latestName, stamp = "latest-"+parts, stamp+"-"+parts
+	}
 	var latest string
-	for _, name := range []string{"latest", stamp} {
+	for _, name := range []string{latestName, stamp} {
 		md := r.markdown(name + ".svg")
-		if name == "latest" {
+		if name == latestName {
 			latest = md
 		}
 		if chart != "" {
@@ -366,7 +423,9 @@ func (r *results) markdown(chart string) string {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("Run it again with `make bench` (`BENCH_LARGE=1 make bench` adds N = 3,000).\n")
+	r.adoptMarkdown(&b)
+	b.WriteString("Run it again with `make bench` (`BENCH_LARGE=1 make bench` adds N = 3,000; `BENCH_ONLY=adopt " +
+		"BENCH_TERRAFORM_LATEST=/path/to/terraform-1.14 make bench` runs the adoption alone, on both paths).\n")
 	return b.String()
 }
 
@@ -410,4 +469,41 @@ func faultsText(f map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// adoptMarkdown renders the adoption scenarios.
+func (r *results) adoptMarkdown(b *strings.Builder) {
+	if len(r.adopt) == 0 {
+		return
+	}
+	b.WriteString("## Adoption\n\nAn organization that already holds N people (half of them members, half invited) or N " +
+		"service-account tokens (of 10 service accounts), created through the API, is adopted: along the `for_each` path " +
+		"(`examples/adoption/for-each`: import blocks with `for_each` over the data sources), and along the `query` path " +
+		"(`terraform query -generate-config-out` with `examples/adoption/query`, Terraform 1.14 and later), each in its " +
+		"own state. The first plan imports every object (the owner's membership and the bootstrap organization key " +
+		"included) and plans nothing else (checked); requests per object are its API requests divided by the objects " +
+		"it imports. The no-change plan is the median of 3 plans of the same configuration after the apply.\n\n")
+	b.WriteString("| path | CLI | objects | query | query requests | first plan | first-plan requests | per object | apply | no-change plan | no-change requests | first ÷ no-change |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, a := range r.adopt {
+		what := fmt.Sprintf("%d %s", a.n, a.kind)
+		if a.err != "" {
+			fmt.Fprintf(b, "| `%s` | %s | %s | failed: %s | | | | | | | | |\n", a.path, a.cli, what, strings.ReplaceAll(a.err, "|", "\\|"))
+			continue
+		}
+		query, queryReqs := "—", "—"
+		if a.path == pathQuery {
+			query, queryReqs = secs(a.query), fmt.Sprint(a.queryRequests)
+		}
+		fmt.Fprintf(b, "| `%s` | %s | %s (%d imported) | %s | %s | %s | %d | %.3f | %s | %s | %d | %.2f× |\n",
+			a.path, a.cli, what, a.objects, query, queryReqs, secs(a.plan), a.planRequests, a.perObject(), secs(a.apply),
+			secs(a.noChange), a.noChangeReqs, a.ratio())
+	}
+	b.WriteString("\nRequests of the first plans, per route:\n\n")
+	for _, a := range r.adopt {
+		if a.err == "" {
+			fmt.Fprintf(b, "- `%s`, %d %s: %s\n", a.path, a.n, a.kind, routes(a.planRoutes))
+		}
+	}
+	b.WriteString("\n")
 }

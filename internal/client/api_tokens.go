@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -78,11 +79,23 @@ func (s *apiTokens) List(ctx context.Context, opts APITokenListOptions) ([]*APIT
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
+	return listAll[APIToken](ctx, s.c, "/api-tokens", opts.query())
+}
+
+// Pages lists API tokens page by page, as the pages arrive. Never the secrets.
+func (s *apiTokens) Pages(ctx context.Context, opts APITokenListOptions) iter.Seq2[[]*APIToken, error] {
+	if err := opts.valid(); err != nil {
+		return invalidPages[APIToken](err)
+	}
+	return pages[APIToken](ctx, s.c, "/api-tokens", opts.query(), nil)
+}
+
+func (o APITokenListOptions) query() url.Values {
 	q := url.Values{}
-	setFilter(q, "service_account_id", opts.ServiceAccountID)
-	setFilter(q, "kind", ptrString(opts.Kind))
-	setFilter(q, "status", ptrString(opts.Status))
-	return listAll[APIToken](ctx, s.c, "/api-tokens", q)
+	setFilter(q, "service_account_id", o.ServiceAccountID)
+	setFilter(q, "kind", ptrString(o.Kind))
+	setFilter(q, "status", ptrString(o.Status))
+	return q
 }
 
 // Create issues an organization key or a service-account token. The secret is in this answer

@@ -80,8 +80,8 @@ type change struct {
 type snapshot struct {
 	mu        sync.RWMutex
 	byID      map[string]any
-	byEmail   map[string]any    // members only: lower-cased email → *Member
-	emailByID map[string]string // members only: id → lower-cased email, to keep byEmail true
+	byEmail   map[string]any    // members, and pending invitations: lower-cased email → *T
+	emailByID map[string]string // the same ids → lower-cased email, to keep byEmail true
 	taken     time.Time         // when the fill started
 }
 
@@ -256,7 +256,7 @@ type indexed[T any] struct {
 	coll    collection
 	list    func(context.Context) ([]*T, error)
 	idOf    func(*T) string
-	emailOf func(*T) string // nil: no email index
+	emailOf func(*T) string // nil: no email index; "" for an object left out of it
 }
 
 // upsert is the change that stores v.
@@ -313,9 +313,10 @@ func snapshotOf[T any](ctx context.Context, c *core, ix indexed[T]) (*snapshot, 
 			id := ix.idOf(v)
 			s.byID[id] = v
 			if ix.emailOf != nil {
-				e := textrule.Key(ix.emailOf(v))
-				s.byEmail[e] = v
-				s.emailByID[id] = e
+				if e := textrule.Key(ix.emailOf(v)); e != "" {
+					s.byEmail[e] = v
+					s.emailByID[id] = e
+				}
 			}
 		}
 		return s, nil

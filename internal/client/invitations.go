@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -52,7 +53,45 @@ func (s *invitations) index() indexed[Invitation] {
 		coll: collInvitations,
 		list: func(ctx context.Context) ([]*Invitation, error) { return s.List(ctx, InvitationListOptions{}) },
 		idOf: func(v *Invitation) string { return v.ID },
+		// Only pending invitations are indexed by email: an email has at most one.
+		emailOf: func(v *Invitation) string {
+			if v.Status == InvitationPending {
+				return v.Email
+			}
+			return ""
+		},
 	}
+}
+
+// PendingByEmail answers the pending invitation sent to email (case-insensitive) from the read
+// cache's snapshot of invitations, filling it when needed. found is false when the snapshot holds
+// none, when the cache is off, and when the invitations cannot be listed: a miss is not confirmed
+// with the API (that would cost a request per email), so a caller that needs to know follows it
+// with an authoritative lookup.
+func (s *invitations) PendingByEmail(ctx context.Context, email string) (inv *Invitation, found bool) {
+	if s.c.cache == nil || email == "" {
+		return nil, false
+	}
+	snap, err := snapshotOf(ctx, s.c, s.index())
+	if err != nil {
+		return nil, false
+	}
+	v, ok := snap.lookupEmail(email)
+	if !ok {
+		return nil, false
+	}
+	inv, ok = v.(*Invitation)
+	if !ok || inv.Status != InvitationPending {
+		return nil, false
+	}
+	return clone(inv), true
+}
+
+func (o InvitationListOptions) query() url.Values {
+	q := url.Values{}
+	setFilter(q, "status", ptrString(o.Status))
+	setFilter(q, "email", o.Email)
+	return q
 }
 
 // List lists invitations of every status unless filtered, every page.
@@ -60,10 +99,15 @@ func (s *invitations) List(ctx context.Context, opts InvitationListOptions) ([]*
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	setFilter(q, "status", ptrString(opts.Status))
-	setFilter(q, "email", opts.Email)
-	return listAll[Invitation](ctx, s.c, "/invitations", q)
+	return listAll[Invitation](ctx, s.c, "/invitations", opts.query())
+}
+
+// Pages lists invitations page by page, as the pages arrive.
+func (s *invitations) Pages(ctx context.Context, opts InvitationListOptions) iter.Seq2[[]*Invitation, error] {
+	if err := opts.valid(); err != nil {
+		return invalidPages[Invitation](err)
+	}
+	return pages[Invitation](ctx, s.c, "/invitations", opts.query(), nil)
 }
 
 // Create invites a person; the API sends the email.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -63,15 +64,27 @@ func (s *managedUsers) index() indexed[ManagedUser] {
 	}
 }
 
+func (o ManagedUserListOptions) query() url.Values {
+	q := url.Values{}
+	setFilter(q, "status", ptrString(o.Status))
+	setFilter(q, "email", o.Email)
+	return q
+}
+
 // List lists managed users, locked ones included unless filtered, every page.
 func (s *managedUsers) List(ctx context.Context, opts ManagedUserListOptions) ([]*ManagedUser, error) {
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	setFilter(q, "status", ptrString(opts.Status))
-	setFilter(q, "email", opts.Email)
-	return listAll[ManagedUser](ctx, s.c, "/managed-users", q)
+	return listAll[ManagedUser](ctx, s.c, "/managed-users", opts.query())
+}
+
+// Pages lists managed users page by page, as the pages arrive.
+func (s *managedUsers) Pages(ctx context.Context, opts ManagedUserListOptions) iter.Seq2[[]*ManagedUser, error] {
+	if err := opts.valid(); err != nil {
+		return invalidPages[ManagedUser](err)
+	}
+	return pages[ManagedUser](ctx, s.c, "/managed-users", opts.query(), nil)
 }
 
 // Create creates a managed user (Enterprise plan); the API sends a password-reset email.

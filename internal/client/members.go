@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 
@@ -35,15 +36,27 @@ type memberUpdate struct {
 
 func memberPath(id string) string { return "/members/" + url.PathEscape(id) }
 
+func (o MemberListOptions) query() url.Values {
+	q := url.Values{}
+	setFilter(q, "role", ptrString(o.Role))
+	setFilter(q, "email", o.Email)
+	return q
+}
+
 // List lists the organization's members, every page.
 func (s *members) List(ctx context.Context, opts MemberListOptions) ([]*Member, error) {
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	setFilter(q, "role", ptrString(opts.Role))
-	setFilter(q, "email", opts.Email)
-	return listAll[Member](ctx, s.c, "/members", q)
+	return listAll[Member](ctx, s.c, "/members", opts.query())
+}
+
+// Pages lists the organization's members page by page, as the pages arrive.
+func (s *members) Pages(ctx context.Context, opts MemberListOptions) iter.Seq2[[]*Member, error] {
+	if err := opts.valid(); err != nil {
+		return invalidPages[Member](err)
+	}
+	return pages[Member](ctx, s.c, "/members", opts.query(), nil)
 }
 
 func (s *members) index() indexed[Member] {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -46,6 +47,11 @@ func (s *oauthClients) index() indexed[OAuthClient] {
 // List lists the OAuth clients, every page. Never the secrets.
 func (s *oauthClients) List(ctx context.Context) ([]*OAuthClient, error) {
 	return listAll[OAuthClient](ctx, s.c, "/oauth-clients", nil)
+}
+
+// Pages lists OAuth clients page by page, as the pages arrive. Never the secrets.
+func (s *oauthClients) Pages(ctx context.Context) iter.Seq2[[]*OAuthClient, error] {
+	return pages[OAuthClient](ctx, s.c, "/oauth-clients", nil, nil)
 }
 
 // Create creates an OAuth client. The secret is in this answer only.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -17,7 +18,50 @@ type page[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-// listAll follows next_cursor from the first page to the last and returns every object.
+// pages follows next_cursor from the first page to the last, yielding each page's objects as it
+// arrives, then stops; a failed request is yielded as the last pair (nil, err). The next page is
+// requested only when the consumer asks for it, so a consumer that stops early (a list limited to
+// its first results) costs only the pages it read. requestID, when not nil, receives the request
+// id of the last page read.
+func pages[T any](ctx context.Context, c *core, path string, filters url.Values, requestID *string) iter.Seq2[[]*T, error] {
+	return func(yield func([]*T, error) bool) {
+		var header http.Header
+		cursor := ""
+		seen := map[string]bool{}
+		read := 0
+		for {
+			q := url.Values{}
+			for k, v := range filters {
+				q[k] = v
+			}
+			q.Set("page_size", strconv.Itoa(pageSize))
+			if cursor != "" {
+				q.Set("cursor", cursor)
+			}
+			var p page[*T]
+			if err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, header: &header}, &p); err != nil {
+				yield(nil, err)
+				return
+			}
+			if requestID != nil {
+				*requestID = header.Get("X-Request-Id")
+			}
+			read += len(p.Data)
+			next := p.NextCursor != nil && *p.NextCursor != ""
+			if next && seen[*p.NextCursor] {
+				yield(nil, fmt.Errorf("GET %s: the server answered the same next_cursor twice; giving up after %d objects", path, read))
+				return
+			}
+			if !yield(p.Data, nil) || !next {
+				return
+			}
+			cursor = *p.NextCursor
+			seen[cursor] = true
+		}
+	}
+}
+
+// listAll reads every page and returns every object.
 func listAll[T any](ctx context.Context, c *core, path string, filters url.Values) ([]*T, error) {
 	all, _, err := listPages[T](ctx, c, path, filters)
 	return all, err
@@ -25,35 +69,18 @@ func listAll[T any](ctx context.Context, c *core, path string, filters url.Value
 
 // listPages is listAll that also answers the request id of the last page.
 func listPages[T any](ctx context.Context, c *core, path string, filters url.Values) ([]*T, string, error) {
-	var all []*T
-	var header http.Header
-	cursor := ""
-	seen := map[string]bool{}
-	for {
-		q := url.Values{}
-		for k, v := range filters {
-			q[k] = v
-		}
-		q.Set("page_size", strconv.Itoa(pageSize))
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		var p page[*T]
-		if err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, header: &header}, &p); err != nil {
+	all := []*T{}
+	var requestID string
+	for data, err := range pages[T](ctx, c, path, filters, &requestID) {
+		if err != nil {
 			return nil, "", err
 		}
-		all = append(all, p.Data...)
-		if p.NextCursor == nil || *p.NextCursor == "" {
-			break
-		}
-		cursor = *p.NextCursor
-		if seen[cursor] {
-			return nil, "", fmt.Errorf("GET %s: the server answered the same next_cursor twice; giving up after %d objects", path, len(all))
-		}
-		seen[cursor] = true
+		all = append(all, data...)
 	}
-	if all == nil {
-		all = []*T{}
-	}
-	return all, header.Get("X-Request-Id"), nil
+	return all, requestID, nil
+}
+
+// invalidPages is the page sequence of a list whose options are invalid: it yields the error.
+func invalidPages[T any](err error) iter.Seq2[[]*T, error] {
+	return func(yield func([]*T, error) bool) { yield(nil, err) }
 }

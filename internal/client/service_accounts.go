@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"net/url"
 )
@@ -47,15 +48,27 @@ func (s *serviceAccounts) index() indexed[ServiceAccount] {
 	}
 }
 
+func (o ServiceAccountListOptions) query() url.Values {
+	q := url.Values{}
+	setFilter(q, "status", ptrString(o.Status))
+	setFilter(q, "email", o.Email)
+	return q
+}
+
 // List lists service accounts, locked ones included unless filtered, every page.
 func (s *serviceAccounts) List(ctx context.Context, opts ServiceAccountListOptions) ([]*ServiceAccount, error) {
 	if err := opts.valid(); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	setFilter(q, "status", ptrString(opts.Status))
-	setFilter(q, "email", opts.Email)
-	return listAll[ServiceAccount](ctx, s.c, "/service-accounts", q)
+	return listAll[ServiceAccount](ctx, s.c, "/service-accounts", opts.query())
+}
+
+// Pages lists service accounts page by page, as the pages arrive.
+func (s *serviceAccounts) Pages(ctx context.Context, opts ServiceAccountListOptions) iter.Seq2[[]*ServiceAccount, error] {
+	if err := opts.valid(); err != nil {
+		return invalidPages[ServiceAccount](err)
+	}
+	return pages[ServiceAccount](ctx, s.c, "/service-accounts", opts.query(), nil)
 }
 
 // Create creates a service account (Enterprise plan).

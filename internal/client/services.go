@@ -2,10 +2,13 @@ package client
 
 import (
 	"context"
+	"iter"
 )
 
 // The services of the API, one per object, as go-tfe arranges them. Every method takes ctx first.
-// List methods follow every page and return the whole collection. Read methods answer an error
+// List methods follow every page and return the whole collection; Pages methods yield the pages
+// as they arrive (page size 100), requesting the next one only when the caller asks for it, so a
+// caller that stops early pays for the pages it read. Read methods answer an error
 // that matches ErrNotFound (errors.Is) when the object does not exist in the credential's
 // organization.
 
@@ -37,6 +40,7 @@ type OrganizationUpdateOptions struct {
 // MembersService manages the organization's members.
 type MembersService interface {
 	List(ctx context.Context, opts MemberListOptions) ([]*Member, error)
+	Pages(ctx context.Context, opts MemberListOptions) iter.Seq2[[]*Member, error]
 	Read(ctx context.Context, memberID string) (*Member, error)
 	// ReadByEmail finds the member with this email (case-insensitive), or answers ErrNotFound.
 	ReadByEmail(ctx context.Context, email string) (*Member, error)
@@ -58,6 +62,7 @@ type MemberUpdateOptions struct {
 // InvitationsService manages invitations.
 type InvitationsService interface {
 	List(ctx context.Context, opts InvitationListOptions) ([]*Invitation, error)
+	Pages(ctx context.Context, opts InvitationListOptions) iter.Seq2[[]*Invitation, error]
 	Create(ctx context.Context, opts InvitationCreateOptions) (*Invitation, error)
 	Read(ctx context.Context, invitationID string) (*Invitation, error)
 	Update(ctx context.Context, invitationID string, opts InvitationUpdateOptions) (*Invitation, error)
@@ -65,6 +70,9 @@ type InvitationsService interface {
 	Revoke(ctx context.Context, invitationID string) error
 	// Resend sends a pending or expired invitation again with a fresh link and expiry.
 	Resend(ctx context.Context, invitationID string) (*Invitation, error)
+	// PendingByEmail answers the pending invitation sent to email from the read cache only: a
+	// miss (found false) is not confirmed with the API.
+	PendingByEmail(ctx context.Context, email string) (inv *Invitation, found bool)
 }
 
 // InvitationListOptions filter an invitation list; nil fields do not filter.
@@ -87,6 +95,7 @@ type InvitationUpdateOptions struct {
 // ServiceAccountsService manages service accounts (Enterprise plan).
 type ServiceAccountsService interface {
 	List(ctx context.Context, opts ServiceAccountListOptions) ([]*ServiceAccount, error)
+	Pages(ctx context.Context, opts ServiceAccountListOptions) iter.Seq2[[]*ServiceAccount, error]
 	Create(ctx context.Context, opts ServiceAccountCreateOptions) (*ServiceAccount, error)
 	Read(ctx context.Context, serviceAccountID string) (*ServiceAccount, error)
 	Update(ctx context.Context, serviceAccountID string, opts ServiceAccountUpdateOptions) (*ServiceAccount, error)
@@ -116,6 +125,7 @@ type ServiceAccountUpdateOptions struct {
 // ManagedUsersService manages managed users (Enterprise plan).
 type ManagedUsersService interface {
 	List(ctx context.Context, opts ManagedUserListOptions) ([]*ManagedUser, error)
+	Pages(ctx context.Context, opts ManagedUserListOptions) iter.Seq2[[]*ManagedUser, error]
 	Create(ctx context.Context, opts ManagedUserCreateOptions) (*ManagedUser, error)
 	Read(ctx context.Context, managedUserID string) (*ManagedUser, error)
 	Update(ctx context.Context, managedUserID string, opts ManagedUserUpdateOptions) (*ManagedUser, error)
@@ -147,6 +157,7 @@ type ManagedUserUpdateOptions struct {
 // APITokensService manages API tokens.
 type APITokensService interface {
 	List(ctx context.Context, opts APITokenListOptions) ([]*APIToken, error)
+	Pages(ctx context.Context, opts APITokenListOptions) iter.Seq2[[]*APIToken, error]
 	Create(ctx context.Context, opts APITokenCreateOptions) (*APITokenCreated, error)
 	Read(ctx context.Context, tokenID string) (*APIToken, error)
 	// Revoke revokes a token; revoking a revoked or expired token succeeds.
@@ -172,6 +183,7 @@ type APITokenCreateOptions struct {
 // OAuthClientsService manages OAuth API clients.
 type OAuthClientsService interface {
 	List(ctx context.Context) ([]*OAuthClient, error)
+	Pages(ctx context.Context) iter.Seq2[[]*OAuthClient, error]
 	Create(ctx context.Context, opts OAuthClientCreateOptions) (*OAuthClientCreated, error)
 	Read(ctx context.Context, oauthClientID string) (*OAuthClient, error)
 	Update(ctx context.Context, oauthClientID string, opts OAuthClientUpdateOptions) (*OAuthClient, error)

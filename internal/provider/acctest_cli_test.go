@@ -133,6 +133,23 @@ func testAccCLIHasEphemeral(c testAccCLIInfo) bool {
 	return c.IsTerraformAtLeast("1.10.0") || c.IsTofuAtLeast("1.11.0")
 }
 
+// testAccCLIHasForEachImport: import blocks with for_each came with Terraform 1.7 and OpenTofu 1.7.
+func testAccCLIHasForEachImport(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.7.0") || c.IsTofuAtLeast("1.7.0")
+}
+
+// testAccCLIHasIdentity: resource identity (import blocks with `identity`) came with Terraform
+// 1.12; OpenTofu 1.12.6, the oldest OpenTofu tested, has it.
+func testAccCLIHasIdentity(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.12.0") || c.IsTofuAtLeast("1.12.0")
+}
+
+// testAccCLIHasQuery: list resources (`terraform query`, `-generate-config-out`) came with
+// Terraform 1.14; OpenTofu has no query command.
+func testAccCLIHasQuery(c testAccCLIInfo) bool {
+	return c.IsTerraformAtLeast("1.14.0")
+}
+
 func TestAccCLI_detected(t *testing.T) {
 	testAccPreCheck(t)
 	cli := testAccCLI(t)

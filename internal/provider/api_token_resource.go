@@ -24,6 +24,7 @@ var (
 	_ resource.Resource                   = &apiTokenResource{}
 	_ resource.ResourceWithConfigure      = &apiTokenResource{}
 	_ resource.ResourceWithImportState    = &apiTokenResource{}
+	_ resource.ResourceWithIdentity       = &apiTokenResource{}
 	_ resource.ResourceWithModifyPlan     = &apiTokenResource{}
 	_ resource.ResourceWithValidateConfig = &apiTokenResource{}
 )
@@ -222,6 +223,11 @@ func (r *apiTokenResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *apiTokenResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`tok_...`")
+}
+
 // Configure stores the API client.
 func (r *apiTokenResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -382,6 +388,7 @@ func (r *apiTokenResource) Create(ctx context.Context, req resource.CreateReques
 	apiTokenFromAPI(&created.APIToken, &state)
 	state.Token = types.StringValue(created.Token)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the token. A token that no longer works (revoked, expired, gone) leaves the
@@ -392,6 +399,7 @@ func (r *apiTokenResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
 	tok, err := r.client.APITokens.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
@@ -433,6 +441,7 @@ func (r *apiTokenResource) Update(ctx context.Context, req resource.UpdateReques
 	state.Token = prior.Token
 	apiTokenFromAPI(tok, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, tok.ID, &resp.Diagnostics)
 	// Keepers are recorded now: from here on, changing them replaces the token.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, apiTokenPrivateImported, nil)...)
 }
@@ -451,8 +460,13 @@ func (r *apiTokenResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 }
 
-// ImportState imports a token by id. Its value cannot be read back: token stays null.
+// ImportState imports a token by id or identity (importByID).
 func (r *apiTokenResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importWithIDIdentity(ctx, req, resp, r.importByID)
+}
+
+// importByID imports a token by id. Its value cannot be read back: token stays null.
+func (r *apiTokenResource) importByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !strings.HasPrefix(req.ID, "tok_") || strings.ContainsAny(req.ID, "/?# ") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("An API token is imported by its id, such as tok_abcdefghijklmnop; got %q.", req.ID))

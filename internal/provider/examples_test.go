@@ -64,6 +64,12 @@ func TestAccExamples_valid(t *testing.T) {
 			t.Logf("not validating %s: %s has no ephemeral resources", file, cli)
 			continue
 		}
+		// Not tfplugindocs' import-by-identity.tf: it refuses that file when the CLI that exports the
+		// schema has no identity, whatever the template shows.
+		if filepath.Base(file) == "import-identity-block.tf" && !testAccCLIHasIdentity(cli) {
+			t.Logf("not validating %s: %s has no import by identity", file, cli)
+			continue
+		}
 		src, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -14,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/textrule"
 )
 
 var (
@@ -201,7 +201,7 @@ func (a *invitationResendAction) findByID(ctx context.Context, id string, diags 
 			return nil
 		}
 		for _, other := range all {
-			if other.ID != inv.ID && other.Status == client.InvitationPending && strings.EqualFold(other.Email, inv.Email) {
+			if other.ID != inv.ID && other.Status == client.InvitationPending && textrule.SameEmail(other.Email, inv.Email) {
 				diags.AddAttributeError(at, "A newer invitation is pending",
 					fmt.Sprintf("Invitation %s to %s expired, and a newer invitation, %s (sent %s), is pending: "+
 						"send that one again instead, or name the person by email, which picks it. Nothing was sent.",

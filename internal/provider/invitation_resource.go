@@ -24,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &invitationResource{}
 	_ resource.ResourceWithImportState = &invitationResource{}
+	_ resource.ResourceWithIdentity    = &invitationResource{}
 	_ resource.ResourceWithModifyPlan  = &invitationResource{}
 )
 
@@ -134,6 +135,11 @@ func (r *invitationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *invitationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`inv_...`")
+}
+
 // Configure stores the API client.
 func (r *invitationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -207,6 +213,7 @@ func (r *invitationResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	state := invitationFromAPI(inv, email)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, inv.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the invitation. An accepted one stays (as accepted); a revoked or deleted one
@@ -217,6 +224,7 @@ func (r *invitationResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	inv, err := r.client.Invitations.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) || (err == nil && inv.Status == client.InvitationRevoked) {
 		tflog.Info(ctx, "The invitation is revoked or gone: removing it from state", map[string]any{"invitation_id": state.ID.ValueString()})
@@ -255,6 +263,7 @@ func (r *invitationResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	newState := invitationFromAPI(inv, plan.Email.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	setIDIdentity(ctx, resp.Identity, inv.ID, &resp.Diagnostics)
 }
 
 // Delete revokes a pending or expired invitation; an accepted one is only forgotten (no API
@@ -296,8 +305,13 @@ func invitationMemberID(inv *client.Invitation) string {
 	return *inv.MemberID
 }
 
-// ImportState imports an invitation by id. A revoked invitation cannot be imported.
+// ImportState imports an invitation by id or identity (importByID).
 func (r *invitationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importWithIDIdentity(ctx, req, resp, r.importByID)
+}
+
+// importByID imports an invitation by id. A revoked invitation cannot be imported.
+func (r *invitationResource) importByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
 	if !strings.HasPrefix(id, "inv_") {
 		resp.Diagnostics.AddError("Unexpected import identifier",

@@ -22,6 +22,7 @@ var (
 	_ resource.ResourceWithConfigure   = &managedUserResource{}
 	_ resource.ResourceWithModifyPlan  = &managedUserResource{}
 	_ resource.ResourceWithImportState = &managedUserResource{}
+	_ resource.ResourceWithIdentity    = &managedUserResource{}
 )
 
 // NewManagedUserResource returns the alien_managed_user resource.
@@ -170,6 +171,11 @@ func (r *managedUserResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *managedUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`mu_...`")
+}
+
 // Configure stores the API client.
 func (r *managedUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -214,6 +220,7 @@ func (r *managedUserResource) Create(ctx context.Context, req resource.CreateReq
 			state := managedUserFromAPI(mu, plan)
 			return resp.State.Set(ctx, &state)
 		}, &resp.Diagnostics)
+	setIDIdentity(ctx, resp.Identity, mu.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the state from the API; a managed user that no longer exists leaves the state.
@@ -223,6 +230,7 @@ func (r *managedUserResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
 	mu, err := r.client.ManagedUsers.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
@@ -275,6 +283,7 @@ func (r *managedUserResource) Update(ctx context.Context, req resource.UpdateReq
 
 	state = managedUserFromAPI(mu, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, mu.ID, &resp.Diagnostics)
 }
 
 // managedUserUpdateOptions holds the names that change from state to plan; ok is false when
@@ -302,7 +311,9 @@ func (r *managedUserResource) Delete(ctx context.Context, req resource.DeleteReq
 	orgUserDelete[client.ManagedUser](ctx, r.client.ManagedUsers, managedUserKind, state.ID.ValueString(), &resp.Diagnostics)
 }
 
-// ImportState imports a managed user by id (`mu_...`) or by email.
+// ImportState imports a managed user by id (`mu_...`), by email, or by identity.
 func (r *managedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	orgUserImportState(ctx, r.client, managedUserKind, req, resp)
+	importWithIDIdentity(ctx, req, resp, func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+		orgUserImportState(ctx, r.client, managedUserKind, req, resp)
+	})
 }

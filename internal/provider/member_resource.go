@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &memberResource{}
 	_ resource.ResourceWithImportState = &memberResource{}
+	_ resource.ResourceWithIdentity    = &memberResource{}
 	_ resource.ResourceWithModifyPlan  = &memberResource{}
 )
 
@@ -240,6 +241,11 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *memberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentitySchema()
+}
+
 // Configure stores the API client.
 func (r *memberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -388,6 +394,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	state := memberFromAPI(p, email)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setMemberIdentity(ctx, resp.Identity, email, &resp.Diagnostics)
 }
 
 // converge brings an existing person to role: the membership's role, or the invitation's (sent
@@ -436,6 +443,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	email := state.Email.ValueString()
+	setMemberIdentity(ctx, resp.Identity, email, &resp.Diagnostics)
 	p, err := lookupMemberPerson(ctx, r.client, email, state.InvitationID.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "reading", "member", email, err)
@@ -479,6 +487,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	newState := memberFromAPI(p, email)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	setMemberIdentity(ctx, resp.Identity, email, &resp.Diagnostics)
 }
 
 // Delete removes the member, or revokes the pending or expired invitation, looked up by email
@@ -506,13 +515,35 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState imports a person by member id (mem_...), invitation id (inv_...) or email.
+// ImportState imports a person by member id (mem_...), invitation id (inv_...) or email, or by
+// identity (the email). A pending invitation sent to the email is looked up in the read cache's
+// snapshot of invitations, so that the Read that follows the import answers from it: importing
+// many people by email costs a few list calls, not a request or two per person. An email given
+// as the import id keeps its spelling in state (the configuration's, presumably); one given as
+// the identity (in lower case, as `terraform query` writes it) takes the API's, as the generated
+// configuration has it.
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
+	byIdentity := false
+	if id == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var identity memberIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		id, byIdentity = strings.TrimSpace(identity.Email.ValueString()), true
+	}
 	var email, invitationID string
 	switch {
 	case strings.Contains(id, "@"):
 		email = id
+		if inv, found := r.client.Invitations.PendingByEmail(ctx, email); found {
+			invitationID = inv.ID
+			if byIdentity {
+				email = inv.Email
+			}
+		} else if byIdentity {
+			if m, err := r.client.Members.ReadByEmail(ctx, email); err == nil {
+				email = m.Email
+			}
+		}
 	case strings.HasPrefix(id, "mem_"):
 		m, err := r.client.Members.Read(ctx, id)
 		if err != nil {
@@ -538,4 +569,5 @@ func (r *memberResource) ImportState(ctx context.Context, req resource.ImportSta
 	if invitationID != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("invitation_id"), invitationID)...)
 	}
+	setMemberIdentity(ctx, resp.Identity, email, &resp.Diagnostics)
 }

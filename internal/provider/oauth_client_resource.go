@@ -20,6 +20,7 @@ var (
 	_ resource.Resource                = &oauthClientResource{}
 	_ resource.ResourceWithConfigure   = &oauthClientResource{}
 	_ resource.ResourceWithImportState = &oauthClientResource{}
+	_ resource.ResourceWithIdentity    = &oauthClientResource{}
 )
 
 // NewOAuthClientResource returns the alien_oauth_client resource.
@@ -123,6 +124,11 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *oauthClientResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`oc_...`")
+}
+
 // Configure stores the API client.
 func (r *oauthClientResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -150,12 +156,14 @@ func (r *oauthClientResource) Create(ctx context.Context, req resource.CreateReq
 		if err != nil {
 			// The client exists: keep it (and its only copy of the secret) in the state, tainted.
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 			addAPIError(&resp.Diagnostics, "disabling", "OAuth client", created.ID, err)
 			return
 		}
 		oauthClientFromAPI(disabled, &state)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the client; a deleted client leaves the state.
@@ -165,6 +173,7 @@ func (r *oauthClientResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
 	c, err := r.client.OAuthClients.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
@@ -205,6 +214,7 @@ func (r *oauthClientResource) Update(ctx context.Context, req resource.UpdateReq
 	state.ClientSecret = prior.ClientSecret
 	oauthClientFromAPI(c, &state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, c.ID, &resp.Diagnostics)
 }
 
 // Delete deletes the client permanently; a client already gone is done.
@@ -221,8 +231,13 @@ func (r *oauthClientResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ImportState imports a client by id. Its secret cannot be read back: client_secret stays null.
+// ImportState imports a client by id or identity (importByID).
 func (r *oauthClientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importWithIDIdentity(ctx, req, resp, r.importByID)
+}
+
+// importByID imports a client by id. Its secret cannot be read back: client_secret stays null.
+func (r *oauthClientResource) importByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !strings.HasPrefix(req.ID, "oc_") || strings.ContainsAny(req.ID, "/?# ") {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("An OAuth client is imported by its id, such as oc_abcdefghijklmnop (not its client_id); got %q.", req.ID))

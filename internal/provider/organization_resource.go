@@ -20,6 +20,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &organizationResource{}
 	_ resource.ResourceWithImportState = &organizationResource{}
+	_ resource.ResourceWithIdentity    = &organizationResource{}
 	_ resource.ResourceWithModifyPlan  = &organizationResource{}
 )
 
@@ -130,6 +131,11 @@ func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *organizationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`org_...`")
+}
+
 // Configure stores the API client.
 func (r *organizationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -183,6 +189,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(ctx, "Created an organization", map[string]any{"organization_id": created.ID})
 	state := organizationFromAPI(&created.Organization, created, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, created.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the organization; one that is gone (or no longer visible to the credential's
@@ -193,6 +200,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	org, err := r.client.Organizations.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
 		tflog.Info(ctx, "The organization is gone: removing it from state", map[string]any{"organization_id": state.ID.ValueString()})
@@ -223,6 +231,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	newState := organizationFromAPI(org, nil, state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	setIDIdentity(ctx, resp.Identity, org.ID, &resp.Diagnostics)
 }
 
 // Delete deletes the organization and everything in it; one already gone is done.
@@ -238,10 +247,15 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState imports an organization by id: the credential's own, or one created from it (the
+// ImportState imports an organization by id or identity (importByID).
+func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importWithIDIdentity(ctx, req, resp, r.importByID)
+}
+
+// importByID imports an organization by id: the credential's own, or one created from it (the
 // user behind the credential being an Owner of both). The bootstrap token cannot be read back: it
 // stays null.
-func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *organizationResource) importByID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
 	if !strings.HasPrefix(id, "org_") {
 		resp.Diagnostics.AddError("Unexpected import identifier",

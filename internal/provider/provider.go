@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -54,6 +55,7 @@ var (
 	_ provider.Provider                       = &alienProvider{}
 	_ provider.ProviderWithEphemeralResources = &alienProvider{}
 	_ provider.ProviderWithActions            = &alienProvider{}
+	_ provider.ProviderWithListResources      = &alienProvider{}
 )
 
 // New returns a function that creates the provider; version is the release version (or "dev",
@@ -158,7 +160,7 @@ func (p *alienProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 }
 
 // Configure builds the API client from the provider block and the environment (the block wins)
-// and hands it to every resource, data source, ephemeral resource and action.
+// and hands it to every resource, data source, list resource, ephemeral resource and action.
 func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config alienProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -234,6 +236,7 @@ func (p *alienProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = c
 	resp.ResourceData = newResourceData(c)
 	resp.ActionData = c
+	resp.ListResourceData = c
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c, ClientID: settings.clientID, ClientSecret: settings.clientSecret}
 	tflog.Info(ctx, "Configured the Alien API client")
 }
@@ -275,6 +278,7 @@ func (p *alienProvider) configureDeferred(ctx context.Context, config alienProvi
 	resp.DataSourceData = c
 	resp.ResourceData = newResourceData(c)
 	resp.ActionData = c
+	resp.ListResourceData = c
 	resp.EphemeralResourceData = &ephemeralResourceData{Client: c}
 }
 
@@ -344,6 +348,18 @@ func (p *alienProvider) Actions(_ context.Context) []func() action.Action {
 		NewAPITokenRevokeAction,
 		NewInvitationResendAction,
 		NewManagedUserPasswordResetAction,
+	}
+}
+
+// ListResources lists the list resources (`terraform query`). One line per list resource, sorted
+// by name.
+func (p *alienProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPITokenListResource,
+		NewManagedUserListResource,
+		NewMemberListResource,
+		NewOAuthClientListResource,
+		NewServiceAccountListResource,
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -198,6 +199,26 @@ var testModelChecks = map[string]func(t *testing.T, value, model any){
 			t.Errorf("the model %T does not match the schema of %T: %v", model, a, diags)
 		}
 	},
+	// A list resource's model is its config block's: read from a config of nulls.
+	kindListResource: func(t *testing.T, value, model any) {
+		ctx := context.Background()
+		l := value.(list.ListResource)
+		var resp list.ListResourceSchemaResponse
+		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &resp)
+		testCheckSchema(t, l, resp.Diagnostics, resp.Schema.ValidateImplementation(ctx))
+		typ, ok := resp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		if !ok {
+			t.Fatalf("the config schema of %T is not an object", l)
+		}
+		nulls := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			nulls[name] = tftypes.NewValue(at, nil)
+		}
+		config := tfsdk.Config{Schema: resp.Schema, Raw: tftypes.NewValue(typ, nulls)}
+		if diags := config.Get(ctx, model); diags.HasError() {
+			t.Errorf("the model %T does not match the config schema of %T: %v", model, l, diags)
+		}
+	},
 }
 
 // TestModelsMatchSchemas checks that every registered type's schema is valid, and that its model
@@ -222,10 +243,12 @@ func TestModelsMatchSchemas(t *testing.T) {
 // testExamplePaths are the example files the docs show for a registration of a kind
 // (tfplugindocs' layout), relative to the repository's root.
 var testExamplePaths = map[string][]string{
-	kindResource:          {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf"},
+	kindResource: {"examples/resources/%s/resource.tf", "examples/resources/%s/import.sh", "examples/resources/%s/import-by-block.tf",
+		"examples/resources/%s/import-identity-block.tf"},
 	kindDataSource:        {"examples/data-sources/%s/data-source.tf"},
 	kindEphemeralResource: {"examples/ephemeral-resources/%s/ephemeral-resource.tf"},
 	kindAction:            {"examples/actions/%s/action.tf"},
+	kindListResource:      {"examples/list-resources/%s/list-resource.tfquery.hcl"},
 }
 
 // Every registration has the examples its documentation page shows (make docs generates the page

@@ -22,6 +22,7 @@ var (
 	_ resource.ResourceWithConfigure   = &serviceAccountResource{}
 	_ resource.ResourceWithImportState = &serviceAccountResource{}
 	_ resource.ResourceWithModifyPlan  = &serviceAccountResource{}
+	_ resource.ResourceWithIdentity    = &serviceAccountResource{}
 )
 
 // NewServiceAccountResource returns the alien_service_account resource.
@@ -139,6 +140,11 @@ func (r *serviceAccountResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
+// IdentitySchema describes the resource's identity.
+func (r *serviceAccountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = idIdentitySchema("`sa_...`")
+}
+
 // Configure stores the API client and the plan notes.
 func (r *serviceAccountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
@@ -184,6 +190,7 @@ func (r *serviceAccountResource) Create(ctx context.Context, req resource.Create
 			state := serviceAccountFromAPI(sa, plan)
 			return resp.State.Set(ctx, &state)
 		}, &resp.Diagnostics)
+	setIDIdentity(ctx, resp.Identity, sa.ID, &resp.Diagnostics)
 }
 
 // Read refreshes the state from the API; a service account that no longer exists leaves the state.
@@ -193,6 +200,7 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
 	sa, err := r.client.ServiceAccounts.Read(ctx, state.ID.ValueString())
 	if isNotFound(err) {
@@ -241,6 +249,7 @@ func (r *serviceAccountResource) Update(ctx context.Context, req resource.Update
 
 	state = serviceAccountFromAPI(sa, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIDIdentity(ctx, resp.Identity, sa.ID, &resp.Diagnostics)
 }
 
 // Delete deactivates the service account (revoking its tokens); the API keeps the record for audit.
@@ -254,7 +263,9 @@ func (r *serviceAccountResource) Delete(ctx context.Context, req resource.Delete
 	orgUserDelete[client.ServiceAccount](ctx, r.client.ServiceAccounts, serviceAccountKind, state.ID.ValueString(), &resp.Diagnostics)
 }
 
-// ImportState imports a service account by id (`sa_...`) or by email.
+// ImportState imports a service account by id (`sa_...`), by email, or by identity.
 func (r *serviceAccountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	orgUserImportState(ctx, r.client, serviceAccountKind, req, resp)
+	importWithIDIdentity(ctx, req, resp, func(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+		orgUserImportState(ctx, r.client, serviceAccountKind, req, resp)
+	})
 }

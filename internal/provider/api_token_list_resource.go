@@ -1,0 +1,161 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+)
+
+var (
+	_ list.ListResource              = &apiTokenListResource{}
+	_ list.ListResourceWithConfigure = &apiTokenListResource{}
+)
+
+// NewAPITokenListResource returns the alien_api_token list resource.
+func NewAPITokenListResource() list.ListResource {
+	return &apiTokenListResource{}
+}
+
+// apiTokenListResource lists the organization's API tokens for `terraform query`, never their
+// values.
+type apiTokenListResource struct {
+	client *client.Client
+}
+
+// apiTokenListConfigModel maps the list block's config: alien_api_tokens's filters.
+type apiTokenListConfigModel struct {
+	ServiceAccountID types.String `tfsdk:"service_account_id"`
+	Kind             types.String `tfsdk:"kind"`
+	Status           types.String `tfsdk:"status"`
+	Expired          types.Bool   `tfsdk:"expired"`
+	NotUsedSince     types.String `tfsdk:"not_used_since"`
+}
+
+// Metadata returns the list resource type name, the resource's.
+func (r *apiTokenListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_token"
+}
+
+// ListResourceConfigSchema describes the list block's config.
+func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The organization's API tokens (organization keys and service-account tokens), as " +
+			"`alien_api_token` manages them, oldest first, identified by id; never their values, which the platform " +
+			"shows once (an adopted token's `token` stays null). Only active tokens unless `status` or `expired` asks " +
+			"for others: a revoked or expired token cannot be adopted (it leaves the state on refresh). The display " +
+			"name is the token's name and its owner (the service account's email, or `organization key`). Results " +
+			"come as the API's pages of 100 arrive; `limit` (Terraform's default is 100) stops reading early.",
+		Attributes: map[string]schema.Attribute{
+			"service_account_id": schema.StringAttribute{
+				MarkdownDescription: "Only the tokens of this service account (`sa_...`).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"kind": schema.StringAttribute{
+				MarkdownDescription: "Only tokens of this kind: `organization_key` or `service_account_token`.",
+				Optional:            true,
+				Validators: []validator.String{stringvalidator.OneOf(string(client.TokenKindOrganizationKey),
+					string(client.TokenKindServiceAccountToken))},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only tokens with this status: `active`, `revoked` or `expired`. Unset (and " +
+					"`expired` unset): `active`. Conflicts with `expired`.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.OneOf(string(client.TokenActive), string(client.TokenRevoked), string(client.TokenExpired)),
+					stringvalidator.ConflictsWith(path.MatchRoot("expired")),
+				},
+			},
+			"expired": schema.BoolAttribute{
+				MarkdownDescription: "`true`: only the tokens that have expired; `false`: only those that have not " +
+					"(active or revoked). Expiry is judged by the platform's clock. Conflicts with `status`.",
+				Optional: true,
+			},
+			"not_used_since": schema.StringAttribute{
+				MarkdownDescription: "Only the tokens never used, or last used before this time (RFC 3339, such as " +
+					"`\"2025-01-01T00:00:00Z\"`).",
+				Optional:   true,
+				Validators: []validator.String{apiTokensRFC3339Validator{}},
+			},
+		},
+	}
+}
+
+// Configure stores the API client.
+func (r *apiTokenListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// List streams the tokens page by page, with the data source's filters (active only by default).
+func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config apiTokenListConfigModel
+	if !listConfig(ctx, req, stream, &config) {
+		return
+	}
+	filters := apiTokensModel{
+		ServiceAccountID: config.ServiceAccountID, Kind: config.Kind, Status: config.Status, Expired: config.Expired,
+	}
+	if config.Status.IsNull() && config.Expired.IsNull() {
+		filters.Status = types.StringValue(string(client.TokenActive))
+	}
+	var expired *bool
+	if !config.Expired.IsNull() {
+		expired = config.Expired.ValueBoolPointer()
+	}
+	var notUsedSince *time.Time
+	if !config.NotUsedSince.IsNull() {
+		t, err := time.Parse(time.RFC3339, config.NotUsedSince.ValueString())
+		if err != nil { // the attribute's validator refuses it first
+			var diags diag.Diagnostics
+			diags.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
+				fmt.Sprintf("%q is not an RFC 3339 time: %s.", config.NotUsedSince.ValueString(), err))
+			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			return
+		}
+		notUsedSince = &t
+	}
+
+	listStream(ctx, req, stream, func(e *listEmitter) {
+		for page, err := range r.client.APITokens.Pages(ctx, apiTokenListOptions(filters)) {
+			if err != nil {
+				e.failAPI("API tokens", err)
+				return
+			}
+			for _, t := range page {
+				if !apiTokenKept(t, expired, notUsedSince) {
+					continue
+				}
+				m := apiTokenModel{Keepers: types.MapNull(types.StringType)}
+				apiTokenFromAPI(t, &m)
+				if !e.emit(r.displayName(ctx, t), idIdentityModel{ID: types.StringValue(t.ID)}, m) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// displayName is the token's name and its owner: "CI (pipeline-bot@example.com)", or
+// "Bootstrap (organization key)". A service account's email comes from the read cache's snapshot
+// of service accounts (one list for every token); when it cannot be read, the id stands in.
+func (r *apiTokenListResource) displayName(ctx context.Context, t *client.APIToken) string {
+	if t.ServiceAccountID == nil {
+		return t.Name + " (organization key)"
+	}
+	owner := *t.ServiceAccountID
+	if sa, err := r.client.ServiceAccounts.Read(ctx, owner); err == nil {
+		owner = sa.Email
+	}
+	return t.Name + " (" + owner + ")"
+}

@@ -91,6 +91,19 @@ func step(ctx context.Context, t *testing.T, what string, actions ...chromedp.Ac
 	}
 }
 
+// load runs actions that end in a page load (a link followed, a form sent) and returns once the
+// new page has loaded. A query run while a page is being replaced can find a node of the old
+// page and then fail with "Could not find node with given id", so every action that loads a page
+// goes through load, and step's queries only ever see a page that has finished loading.
+func load(ctx context.Context, t *testing.T, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepDeadline)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, actions...); err != nil {
+		t.Fatalf("browser: %s: %v", what, err)
+	}
+}
+
 // pageText is the text of the page's main content.
 func pageText(ctx context.Context, t *testing.T) string {
 	t.Helper()
@@ -190,29 +203,23 @@ func playInTheConsole(ctx context.Context, t *testing.T, l *local) {
 	if err != nil || !strings.HasPrefix(loc, base+"/console/sign-in?next=") {
 		t.Fatalf("browser: without a session the members page went to %q (%v), want sign-in", loc, err)
 	}
-	step(ctx, t, "sign in with the organization key",
-		chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), l.Bootstrap.Token),
-		chromedp.Click(chromedp.CSS(`form:has(input[name="token"]) button`)),
-		chromedp.WaitVisible(chromedp.CSS(`#invitations`)),
-	)
+	step(ctx, t, "type the organization key", chromedp.SendKeys(chromedp.CSS(`input[name="token"]`), l.Bootstrap.Token))
+	load(ctx, t, "sign in", chromedp.Click(chromedp.CSS(`form:has(input[name="token"]) button`)))
+	step(ctx, t, "see the members page", chromedp.WaitVisible(chromedp.CSS(`#invitations`)))
 
 	// The members the apply invited: the owner, and two pending invitations.
 	wantPageText(ctx, t, "Signed in with organization key “bootstrap” of owner@example.com",
 		"owner@example.com", "data.engineer@example.com Writer Pending", "auditor@example.com Viewer Pending")
 
 	// The data engineer accepts through the link of their invitation email, in the outbox.
-	step(ctx, t, "open the invitation link from the outbox",
-		chromedp.Click(chromedp.CSS(`nav a[href="/console/outbox"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`article.mail`)),
-		chromedp.Click(`//article[contains(., "To data.engineer@example.com")][.//span[contains(., "Invitation")]]//a[contains(., "Open the link")]`),
-		chromedp.WaitVisible(chromedp.CSS(`input[name="name"]`)),
-	)
+	load(ctx, t, "open the outbox", chromedp.Click(chromedp.CSS(`nav a[href="/console/outbox"]`)))
+	load(ctx, t, "open the invitation link from the outbox",
+		chromedp.Click(`//article[contains(., "To data.engineer@example.com")][.//span[contains(., "Invitation")]]//a[contains(., "Open the link")]`))
+	step(ctx, t, "see the invitation", chromedp.WaitVisible(chromedp.CSS(`input[name="name"]`)))
 	wantPageText(ctx, t, "Join Local Organization", "as a Writer", "data.engineer@example.com")
-	step(ctx, t, "accept the invitation",
-		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "Dana Engineer"),
-		chromedp.Click(chromedp.CSS(`form[action="/console/accept-invitation"] button`)),
-		chromedp.WaitVisible(`//h1[contains(., "Welcome to Local Organization")]`),
-	)
+	step(ctx, t, "type a name", chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "Dana Engineer"))
+	load(ctx, t, "accept the invitation", chromedp.Click(chromedp.CSS(`form[action="/console/accept-invitation"] button`)))
+	step(ctx, t, "see the welcome", chromedp.WaitVisible(`//h1[contains(., "Welcome to Local Organization")]`))
 	wantPageText(ctx, t, "Dana Engineer, you joined Local Organization as a Writer")
 	step(ctx, t, "see the new member",
 		chromedp.Navigate(base+"/console/members"),
@@ -220,28 +227,24 @@ func playInTheConsole(ctx context.Context, t *testing.T, l *local) {
 	)
 
 	// Disable the OAuth client the apply created.
-	step(ctx, t, "disable the OAuth client",
-		chromedp.Click(chromedp.CSS(`nav a[href="/console/oauth-clients"]`)),
-		chromedp.Click(`//tr[contains(., "Reporting dashboard")]//button[normalize-space(.)="Disable"]`),
-		chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "is disabled")]`),
-	)
+	load(ctx, t, "open the OAuth clients page", chromedp.Click(chromedp.CSS(`nav a[href="/console/oauth-clients"]`)))
+	load(ctx, t, "disable the OAuth client", chromedp.Click(`//tr[contains(., "Reporting dashboard")]//button[normalize-space(.)="Disable"]`))
+	step(ctx, t, "see the OAuth client disabled", chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "is disabled")]`))
 	wantPageText(ctx, t, "Reporting dashboard", "Disabled")
 
 	// Revoke the reporting bot's token: the button asks first.
-	step(ctx, t, "revoke the token",
-		chromedp.Click(chromedp.CSS(`nav a[href="/console/api-tokens"]`)),
+	load(ctx, t, "open the API tokens page", chromedp.Click(chromedp.CSS(`nav a[href="/console/api-tokens"]`)))
+	step(ctx, t, "ask to revoke the token",
 		chromedp.Click(`//tr[contains(., "Reporting bot (read-only)")]//summary[normalize-space(.)="Revoke"]`),
 		chromedp.WaitVisible(`//tr[contains(., "Reporting bot (read-only)")]//div[contains(@class, "confirm-pop")]`),
-		chromedp.Click(`//tr[contains(., "Reporting bot (read-only)")]//div[contains(@class, "confirm-pop")]//button`),
-		chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "was revoked")]`),
 	)
+	load(ctx, t, "revoke the token", chromedp.Click(`//tr[contains(., "Reporting bot (read-only)")]//div[contains(@class, "confirm-pop")]//button`))
+	step(ctx, t, "see the token revoked", chromedp.WaitVisible(`//div[contains(@class, "note-ok")][contains(., "was revoked")]`))
 	wantPageText(ctx, t, "API token “Reporting bot (read-only)” was revoked", "Revoked")
 
 	// The README's screenshot: the members page, as the apply and the acceptance left it.
-	step(ctx, t, "open the members page for the screenshot",
-		chromedp.Click(chromedp.CSS(`nav a[href="/console/members"]`)),
-		chromedp.WaitVisible(`//td[contains(., "Dana Engineer")]`),
-	)
+	load(ctx, t, "open the members page for the screenshot", chromedp.Click(chromedp.CSS(`nav a[href="/console/members"]`)))
+	step(ctx, t, "see the members", chromedp.WaitVisible(`//td[contains(., "Dana Engineer")]`))
 	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("browser: screenshot: %v", err)

@@ -232,16 +232,8 @@ func (r *managedUserResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
-	mu, err := r.client.ManagedUsers.Read(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if orgUserKeptAfterDowngrade(&resp.Diagnostics, managedUserKind, state.ID.ValueString(), err) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading", managedUserKind.name, state.ID.ValueString(), err)
+	mu := orgUserRead(ctx, r.client.ManagedUsers, managedUserKind, state.ID.ValueString(), resp)
+	if mu == nil {
 		return
 	}
 	state = managedUserFromAPI(mu, state)

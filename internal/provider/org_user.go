@@ -148,6 +148,25 @@ func orgUserUpdate[T any](ctx context.Context, svc orgUserService[T], kind *orgU
 	return user, true
 }
 
+// orgUserRead is the body of Read for user id: it answers the user as the API holds it, or nil
+// when the state must not be set from an answer: the user no longer exists (the resource leaves
+// the state), the read was refused after a downgrade (the state keeps what was last read, with a
+// warning), or an error was added.
+func orgUserRead[T any](ctx context.Context, svc orgUserService[T], kind *orgUserKind, id string, resp *resource.ReadResponse) *T {
+	user, err := svc.Read(ctx, id)
+	switch {
+	case isNotFound(err):
+		resp.State.RemoveResource(ctx)
+		return nil
+	case orgUserKeptAfterDowngrade(&resp.Diagnostics, kind, id, err):
+		return nil
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "reading", kind.name, id, err)
+		return nil
+	}
+	return user
+}
+
 // orgUserDelete is the body of Delete: it deactivates user id (the API keeps the record for
 // audit); a user that no longer exists is deleted already.
 func orgUserDelete[T any](ctx context.Context, svc orgUserService[T], kind *orgUserKind, id string, diags *diag.Diagnostics) {

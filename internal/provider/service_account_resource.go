@@ -202,16 +202,8 @@ func (r *serviceAccountResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	setIDIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 
-	sa, err := r.client.ServiceAccounts.Read(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if orgUserKeptAfterDowngrade(&resp.Diagnostics, serviceAccountKind, state.ID.ValueString(), err) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "reading", serviceAccountKind.name, state.ID.ValueString(), err)
+	sa := orgUserRead(ctx, r.client.ServiceAccounts, serviceAccountKind, state.ID.ValueString(), resp)
+	if sa == nil {
 		return
 	}
 	state = serviceAccountFromAPI(sa, state)

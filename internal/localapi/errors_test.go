@@ -138,6 +138,21 @@ func TestLocalOperations(t *testing.T) {
 			t.Fatalf("%s from a remote client: %d %s", p, rec.Code, rec.Body)
 		}
 	}
+	// A loopback client addressing another host name (a page whose name was rebound to
+	// 127.0.0.1) is refused too; loopback names and addresses are served.
+	for host, want := range map[string]int{
+		"attacker.example:8080": 403, "localhost.attacker.example": 403, "127.0.0.1.nip.io": 403,
+		"127.0.0.1:8080": 200, "localhost:8080": 200, "LOCALHOST": 200, "[::1]:8080": 200, "127.0.0.2": 200,
+	} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/_local/outbox", nil)
+		r.RemoteAddr = "127.0.0.1:5555"
+		r.Host = host
+		e.inst.Server.Handler().ServeHTTP(rec, r)
+		if rec.Code != want || (want == 403 && !strings.Contains(rec.Body.String(), "loopback host")) {
+			t.Errorf("/_local/outbox addressed to %q: %d %s, want %d", host, rec.Code, rec.Body, want)
+		}
+	}
 	// Stats count per route, skip /_local, and reset.
 	e.get("/members").want(200, nil)
 	e.get("/members/mem_x").wantError(404, "not_found", "")

@@ -158,6 +158,11 @@ func (s *Server) prepare(c *call, rt route) error {
 		if !isLoopback(c.r) {
 			return errForbidden("/_local operations answer loopback clients only")
 		}
+		if !LoopbackHost(c.r.Host) {
+			// A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) comes from a
+			// loopback address too, under its own name: it must not read the outbox's links.
+			return errForbidden("/_local operations answer requests addressed to a loopback host only (127.0.0.1, [::1] or localhost)")
+		}
 	case accessAny, accessManage:
 		p, err := s.authenticate(c.r)
 		if err != nil {
@@ -184,6 +189,21 @@ func (s *Server) prepare(c *call, rt route) error {
 	return nil
 }
 
+// LoopbackHost reports whether a Host header (host, or host:port) names a loopback host:
+// localhost, or a loopback IP address.
+func LoopbackHost(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isLoopback reports whether a request comes from a loopback address.
 func isLoopback(r *http.Request) bool {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

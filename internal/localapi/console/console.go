@@ -23,7 +23,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -31,6 +30,7 @@ import (
 	"time"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
+	"github.com/alien-intelligence/terraform-provider-alien/internal/localapi"
 )
 
 //go:embed templates/*.html
@@ -139,7 +139,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !c.cfg.Local(r):
 		c.refuse(rec, r, http.StatusForbidden, "The console answers loopback clients only, as alien-local's /_local operations do.")
-	case !loopbackHost(r.Host):
+	case !localapi.LoopbackHost(r.Host):
 		// A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) must not
 		// reach the console.
 		c.refuse(rec, r, http.StatusForbidden, "The console answers requests addressed to a loopback host only (127.0.0.1, [::1] or localhost).")
@@ -148,19 +148,6 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 		"duration", time.Since(start).Round(time.Microsecond))
-}
-
-// loopbackHost reports whether a Host header names a loopback host.
-func loopbackHost(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = strings.Trim(hostport, "[]")
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // statusWriter remembers the status of an answer, for the log.

@@ -11,9 +11,11 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/provider"
 )
 
-// Generate the documentation (docs/) from the schemas, examples/ and templates/.
-// Run "make docs": it puts terraform on PATH and keeps tfplugindocs offline.
-//go:generate go tool tfplugindocs generate --provider-name alien
+// Generate the documentation (docs/) from the schemas, examples/ and templates/ with "make docs"
+// (scripts/docs): it exports the schema with a Terraform 1.14 or later, which alone exports actions
+// and list resources, and keeps tfplugindocs offline. tfplugindocs run alone with an older
+// terraform on PATH would drop their pages.
+//go:generate make docs
 
 // version is set by the release build (goreleaser): -ldflags "-X main.version=1.2.3".
 var version = "dev"

@@ -89,16 +89,10 @@ func (b *bench) adopt(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if err != nil {
+			if err != nil { // the organization could not be built: no path ran
 				b.progress("adoption of %d %s: FAILED: %v", n, kind, err)
 				for _, p := range paths {
-					found := false
-					for _, r := range rows {
-						found = found || r.path == p
-					}
-					if !found {
-						rows = append(rows, adoptRow{kind: kind, path: p, n: n, err: firstLine(err.Error())})
-					}
+					rows = append(rows, adoptRow{kind: kind, path: p, n: n, err: firstLine(err.Error())})
 				}
 			}
 			b.res.adopt = append(b.res.adopt, rows...)
@@ -108,7 +102,8 @@ func (b *bench) adopt(ctx context.Context) error {
 }
 
 // adoptOne builds one organization of N objects of a kind and adopts it along each path (each in
-// its own directory and state: adopting changes nothing in the organization).
+// its own directory and state: adopting changes nothing in the organization). A path's failure
+// is its row's err; the error is the organization's (no row then).
 func (b *bench) adoptOne(ctx context.Context, kind string, n int, paths []string) ([]adoptRow, error) {
 	dir := filepath.Join(b.work, "adopt", fmt.Sprintf("%s-%d", kind, n))
 	srv, err := b.startServer(ctx, dir, filepath.Join(dir, "alien.db"), "")

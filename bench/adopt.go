@@ -201,7 +201,7 @@ func (b *bench) adoptPath(ctx context.Context, srv *server, dir, kind string, n 
 	if path == pathQuery {
 		cli, example = b.opts.terraformLatest, "query"
 	}
-	row.cli = cliVersion(ctx, cli)
+	row.cli = b.cliLabel(ctx, cli)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return row, err
 	}
@@ -321,14 +321,4 @@ func planImports(ctx context.Context, cli, dir string, env []string) (int, []str
 		others = append(others, rc.Address+": "+actions)
 	}
 	return imports, others, nil
-}
-
-// cliVersion is "Terraform v1.14.0" or "OpenTofu v1.12.6", from the CLI's own answer.
-func cliVersion(ctx context.Context, cli string) string {
-	out, err := exec.CommandContext(ctx, cli, "version").Output()
-	if err != nil {
-		return filepath.Base(cli)
-	}
-	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	return line
 }

@@ -197,6 +197,7 @@ type bench struct {
 	env     []string
 	started time.Time
 	res     results
+	labels  map[string]string // cliLabel's answers, by CLI
 }
 
 func newBench(opts *options) (*bench, error) {
@@ -223,7 +224,10 @@ func (b *bench) progress(format string, args ...any) {
 }
 
 func (b *bench) run(ctx context.Context) error {
-	b.res.env = describeEnvironment(ctx, b.opts)
+	if err := b.configureCLI(); err != nil {
+		return err
+	}
+	b.res.env = describeEnvironment(ctx, b.opts, b.cliLabel(ctx, b.opts.terraform))
 	b.progress("alien bench: %s; %d CPUs; load average %s", b.res.env.terraform, runtime.NumCPU(), loadAverage())
 	if err := b.build(ctx); err != nil {
 		return err
@@ -268,8 +272,8 @@ func (b *bench) run(ctx context.Context) error {
 	return nil
 }
 
-// build compiles the provider, alien-local and the memory-recording wrapper, and writes the
-// terraform CLI configuration that uses them through dev_overrides.
+// build compiles the provider, alien-local and the memory-recording wrapper (the binaries the
+// CLI configuration names).
 func (b *bench) build(ctx context.Context) error {
 	b.progress("building the provider, the floor provider, alien-local and the memory wrapper")
 	for _, t := range []struct{ out, pkg string }{
@@ -285,6 +289,12 @@ func (b *bench) build(ctx context.Context) error {
 			return fmt.Errorf("go build %s: %w\n%s", t.pkg, err, out)
 		}
 	}
+	return nil
+}
+
+// configureCLI writes the terraform CLI configuration that uses the binaries build makes
+// through dev_overrides, and the environment every CLI command runs with.
+func (b *bench) configureCLI() error {
 	b.rc = filepath.Join(b.work, "terraform.rc")
 	rc := fmt.Sprintf(`disable_checkpoint = true
 provider_installation {

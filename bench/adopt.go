@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -265,27 +264,11 @@ func (b *bench) adoptPath(ctx context.Context, srv *server, dir, kind string, n 
 		return row, err
 	}
 	row.apply = apply.elapsed
-	if _, _, _, err := srv.requests(ctx); err != nil { // reset
+	plans, err := b.noChangePlans(ctx, cli, dir, srv)
+	if err != nil {
 		return row, err
 	}
-	var plans []time.Duration
-	for i := range planRuns {
-		p, err := b.runCLI(ctx, cli, dir, srv, fmt.Sprintf("plan-%d", i+1), []int{2}, "plan", "-detailed-exitcode")
-		if err != nil {
-			return row, err
-		}
-		if p.exit != 0 {
-			return row, fmt.Errorf("the plan after the apply is not empty (see %s)", p.log)
-		}
-		if i == 0 {
-			if row.noChangeReqs, _, _, err = srv.requests(ctx); err != nil {
-				return row, err
-			}
-		}
-		plans = append(plans, p.elapsed)
-	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i] < plans[j] })
-	row.noChange = plans[len(plans)/2]
+	row.noChange, row.noChangeReqs = plans.median.elapsed, plans.requests
 	return row, nil
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -89,16 +88,10 @@ func (b *bench) adopt(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if err != nil {
+			if err != nil { // the organization could not be built: no path ran
 				b.progress("adoption of %d %s: FAILED: %v", n, kind, err)
 				for _, p := range paths {
-					found := false
-					for _, r := range rows {
-						found = found || r.path == p
-					}
-					if !found {
-						rows = append(rows, adoptRow{kind: kind, path: p, n: n, err: firstLine(err.Error())})
-					}
+					rows = append(rows, adoptRow{kind: kind, path: p, n: n, err: firstLine(err.Error())})
 				}
 			}
 			b.res.adopt = append(b.res.adopt, rows...)
@@ -108,7 +101,8 @@ func (b *bench) adopt(ctx context.Context) error {
 }
 
 // adoptOne builds one organization of N objects of a kind and adopts it along each path (each in
-// its own directory and state: adopting changes nothing in the organization).
+// its own directory and state: adopting changes nothing in the organization). A path's failure
+// is its row's err; the error is the organization's (no row then).
 func (b *bench) adoptOne(ctx context.Context, kind string, n int, paths []string) ([]adoptRow, error) {
 	dir := filepath.Join(b.work, "adopt", fmt.Sprintf("%s-%d", kind, n))
 	srv, err := b.startServer(ctx, dir, filepath.Join(dir, "alien.db"), "")
@@ -206,7 +200,7 @@ func (b *bench) adoptPath(ctx context.Context, srv *server, dir, kind string, n 
 	if path == pathQuery {
 		cli, example = b.opts.terraformLatest, "query"
 	}
-	row.cli = cliVersion(ctx, cli)
+	row.cli = b.cliLabel(ctx, cli)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return row, err
 	}
@@ -270,27 +264,11 @@ func (b *bench) adoptPath(ctx context.Context, srv *server, dir, kind string, n 
 		return row, err
 	}
 	row.apply = apply.elapsed
-	if _, _, _, err := srv.requests(ctx); err != nil { // reset
+	plans, err := b.noChangePlans(ctx, cli, dir, srv)
+	if err != nil {
 		return row, err
 	}
-	var plans []time.Duration
-	for i := range planRuns {
-		p, err := b.runCLI(ctx, cli, dir, srv, fmt.Sprintf("plan-%d", i+1), []int{2}, "plan", "-detailed-exitcode")
-		if err != nil {
-			return row, err
-		}
-		if p.exit != 0 {
-			return row, fmt.Errorf("the plan after the apply is not empty (see %s)", p.log)
-		}
-		if i == 0 {
-			if row.noChangeReqs, _, _, err = srv.requests(ctx); err != nil {
-				return row, err
-			}
-		}
-		plans = append(plans, p.elapsed)
-	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i] < plans[j] })
-	row.noChange = plans[len(plans)/2]
+	row.noChange, row.noChangeReqs = plans.median.elapsed, plans.requests
 	return row, nil
 }
 
@@ -326,14 +304,4 @@ func planImports(ctx context.Context, cli, dir string, env []string) (int, []str
 		others = append(others, rc.Address+": "+actions)
 	}
 	return imports, others, nil
-}
-
-// cliVersion is "Terraform v1.14.0" or "OpenTofu v1.12.6", from the CLI's own answer.
-func cliVersion(ctx context.Context, cli string) string {
-	out, err := exec.CommandContext(ctx, cli, "version").Output()
-	if err != nil {
-		return filepath.Base(cli)
-	}
-	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	return line
 }

@@ -42,6 +42,9 @@ import (
 	"time"
 )
 
+// benchParts are the benchmark's parts, in the order they run (-only names some of them).
+var benchParts = []string{"scale", "faults", "interrupt", "load", "adopt"}
+
 // options are the command's flags.
 type options struct {
 	root            string
@@ -98,7 +101,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.out, "out", "bench/results", "where the results are written (relative to -root)")
 	fs.StringVar(&ns, "n", "", "comma-separated resource counts (default 100,1000; BENCH_LARGE=1 adds 3000; BENCH_N overrides)")
 	fs.StringVar(&lats, "latency", "0,50ms", "comma-separated latencies added by alien-local")
-	fs.StringVar(&only, "only", os.Getenv("BENCH_ONLY"), "comma-separated parts to run: scale, faults, interrupt, load, adopt (default: BENCH_ONLY, else all)")
+	fs.StringVar(&only, "only", os.Getenv("BENCH_ONLY"), "comma-separated parts to run: "+strings.Join(benchParts, ", ")+" (default: BENCH_ONLY, else all)")
 	fs.StringVar(&kinds, "kinds", strings.Join(scaleKinds, ","), "comma-separated kinds of the scale scenarios")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory (terraform logs, databases, states)")
 	fs.Uint64Var(&o.seed, "seed", 42, "seed of alien-local's fault injection")
@@ -143,12 +146,10 @@ func parseOptions(args []string) (*options, error) {
 	o.only = map[string]bool{}
 	for _, f := range strings.Split(only, ",") {
 		if f = strings.TrimSpace(f); f != "" {
-			switch f {
-			case "scale", "faults", "interrupt", "load", "adopt":
-				o.only[f] = true
-			default:
-				return nil, fmt.Errorf("-only: unknown part %q", f)
+			if !slices.Contains(benchParts, f) {
+				return nil, fmt.Errorf("-only: unknown part %q (known: %s)", f, strings.Join(benchParts, ", "))
 			}
+			o.only[f] = true
 		}
 	}
 	if o.terraform == "" {
@@ -171,16 +172,16 @@ func parseOptions(args []string) (*options, error) {
 
 // onlyParts names the parts of a partial run ("adopt", "faults-load"), "" for a full run.
 func (o *options) onlyParts() string {
-	var parts []string
-	for _, p := range []string{"scale", "faults", "interrupt", "load", "adopt"} {
+	var names []string
+	for _, p := range benchParts {
 		if o.only[p] {
-			parts = append(parts, p)
+			names = append(names, p)
 		}
 	}
-	if len(parts) == 5 {
+	if len(names) == len(benchParts) {
 		return ""
 	}
-	return strings.Join(parts, "-")
+	return strings.Join(names, "-")
 }
 
 // wants reports whether a part runs.
@@ -197,6 +198,7 @@ type bench struct {
 	env     []string
 	started time.Time
 	res     results
+	labels  map[string]string // cliLabel's answers, by CLI
 }
 
 func newBench(opts *options) (*bench, error) {
@@ -223,7 +225,10 @@ func (b *bench) progress(format string, args ...any) {
 }
 
 func (b *bench) run(ctx context.Context) error {
-	b.res.env = describeEnvironment(ctx, b.opts)
+	if err := b.configureCLI(); err != nil {
+		return err
+	}
+	b.res.env = describeEnvironment(ctx, b.opts, b.cliLabel(ctx, b.opts.terraform))
 	b.progress("alien bench: %s; %d CPUs; load average %s", b.res.env.terraform, runtime.NumCPU(), loadAverage())
 	if err := b.build(ctx); err != nil {
 		return err
@@ -268,8 +273,8 @@ func (b *bench) run(ctx context.Context) error {
 	return nil
 }
 
-// build compiles the provider, alien-local and the memory-recording wrapper, and writes the
-// terraform CLI configuration that uses them through dev_overrides.
+// build compiles the provider, alien-local and the memory-recording wrapper (the binaries the
+// CLI configuration names).
 func (b *bench) build(ctx context.Context) error {
 	b.progress("building the provider, the floor provider, alien-local and the memory wrapper")
 	for _, t := range []struct{ out, pkg string }{
@@ -285,6 +290,12 @@ func (b *bench) build(ctx context.Context) error {
 			return fmt.Errorf("go build %s: %w\n%s", t.pkg, err, out)
 		}
 	}
+	return nil
+}
+
+// configureCLI writes the terraform CLI configuration that uses the binaries build makes
+// through dev_overrides, and the environment every CLI command runs with.
+func (b *bench) configureCLI() error {
 	b.rc = filepath.Join(b.work, "terraform.rc")
 	rc := fmt.Sprintf(`disable_checkpoint = true
 provider_installation {

@@ -184,6 +184,41 @@ func freePort() (int, error) {
 	return addr.Port, nil
 }
 
+// cliLabel is the CLI's name and version, "Terraform v1.14.0" or "OpenTofu v1.12.6", from its
+// `version` command run once per CLI with the bench's environment (no checkpoint, the bench's
+// CLI configuration); the CLI's file name and "(version unknown)" when it does not say.
+func (b *bench) cliLabel(ctx context.Context, cli string) string {
+	if label, ok := b.labels[cli]; ok {
+		return label
+	}
+	cmd := exec.CommandContext(ctx, cli, "version")
+	cmd.Env = b.env
+	out, err := cmd.Output()
+	label, ok := versionLabel(out)
+	if err != nil || !ok {
+		label = filepath.Base(cli) + " (version unknown)"
+	}
+	if ctx.Err() == nil {
+		if b.labels == nil {
+			b.labels = map[string]string{}
+		}
+		b.labels[cli] = label
+	}
+	return label
+}
+
+// versionLabel finds the "Terraform v1.14.0" or "OpenTofu v1.12.6" line in the output of
+// `terraform version` or `tofu version` (a warning about the CLI configuration may come first).
+func versionLabel(out []byte) (string, bool) {
+	for line := range strings.Lines(string(out)) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "Terraform v") || strings.HasPrefix(line, "OpenTofu v") {
+			return line, true
+		}
+	}
+	return "", false
+}
+
 // tfRun is the outcome of one terraform command.
 type tfRun struct {
 	elapsed     time.Duration

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -38,17 +37,10 @@ type environment struct {
 	loadStart    string
 }
 
-func describeEnvironment(ctx context.Context, o *options) environment {
-	e := environment{goos: runtime.GOOS, goarch: runtime.GOARCH, cpus: runtime.NumCPU(), goVersion: runtime.Version(), loadStart: loadAverage()}
-	e.terraform = "terraform (version unknown)"
-	if out, err := exec.CommandContext(ctx, o.terraform, "version", "-json").Output(); err == nil {
-		var v struct {
-			Version string `json:"terraform_version"`
-		}
-		if json.Unmarshal(out, &v) == nil && v.Version != "" {
-			e.terraform = "Terraform v" + v.Version
-		}
-	}
+// describeEnvironment describes the machine, the checkout and the CLI (cli: its cliLabel).
+func describeEnvironment(ctx context.Context, o *options, cli string) environment {
+	e := environment{goos: runtime.GOOS, goarch: runtime.GOARCH, cpus: runtime.NumCPU(), goVersion: runtime.Version(), loadStart: loadAverage(),
+		terraform: cli}
 	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--short=12", "HEAD")
 	cmd.Dir = o.root
 	if out, err := cmd.Output(); err == nil {

@@ -129,33 +129,13 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 		return row, err
 	}
 	row.apply, row.peakKiB, row.cpu[0] = apply.elapsed, apply.peakKiB, splitOf(apply)
-	if srv != nil {
-		if _, _, _, err := srv.requests(ctx); err != nil { // reset
-			return row, err
-		}
+	plans, err := b.noChangePlans(ctx, b.opts.terraform, dir, srv)
+	if err != nil {
+		return row, err
 	}
-	// The no-change plan is short and noisy: its time is the median of planRuns runs; the
-	// requests are the first run's.
-	var plans []tfRun
-	for i := range planRuns {
-		plan, err := b.terraform(ctx, dir, srv, fmt.Sprintf("plan-%d", i+1), []int{2}, "plan", "-detailed-exitcode")
-		if err != nil {
-			return row, err
-		}
-		if plan.exit != 0 {
-			return row, fmt.Errorf("the no-change plan is not empty (see %s)", plan.log)
-		}
-		if i == 0 && srv != nil {
-			if row.requests, row.byRoute, _, err = srv.requests(ctx); err != nil {
-				return row, err
-			}
-		}
-		row.peakKiB = max(row.peakKiB, plan.peakKiB)
-		plans = append(plans, plan)
-	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i].elapsed < plans[j].elapsed })
-	median := plans[len(plans)/2]
-	row.plan, row.planEmpty, row.cpu[1] = median.elapsed, true, splitOf(median)
+	row.plan, row.planEmpty, row.cpu[1] = plans.median.elapsed, true, splitOf(plans.median)
+	row.requests, row.byRoute = plans.requests, plans.byRoute
+	row.peakKiB = max(row.peakKiB, plans.peakKiB)
 	destroy, err := b.terraform(ctx, dir, srv, "destroy", nil, "destroy", "-auto-approve")
 	if err != nil {
 		return row, err
@@ -163,6 +143,46 @@ func (b *bench) scaleOne(ctx context.Context, kind string, n int, lat time.Durat
 	row.destroy, row.cpu[2] = destroy.elapsed, splitOf(destroy)
 	row.peakKiB = max(row.peakKiB, destroy.peakKiB)
 	return row, nil
+}
+
+// noChangePlan is the outcome of the no-change plans of one configuration.
+type noChangePlan struct {
+	median   tfRun          // the run of median time
+	peakKiB  int64          // the largest provider process over the runs
+	requests int            // the first run's API requests (0 without a server)
+	byRoute  map[string]int // the same, per route
+}
+
+// noChangePlans runs the no-change plan of the configuration in dir with cli, against srv (nil:
+// no API), planRuns times: it is short and noisy, so its time is the median run's; the requests
+// are the first run's (srv's counts are reset first). A plan with changes is an error.
+func (b *bench) noChangePlans(ctx context.Context, cli, dir string, srv *server) (noChangePlan, error) {
+	var out noChangePlan
+	if srv != nil {
+		if _, _, _, err := srv.requests(ctx); err != nil { // reset
+			return out, err
+		}
+	}
+	var plans []tfRun
+	for i := range planRuns {
+		plan, err := b.runCLI(ctx, cli, dir, srv, fmt.Sprintf("plan-%d", i+1), []int{2}, "plan", "-detailed-exitcode")
+		if err != nil {
+			return out, err
+		}
+		if plan.exit != 0 {
+			return out, fmt.Errorf("the no-change plan is not empty (see %s)", plan.log)
+		}
+		if i == 0 && srv != nil {
+			if out.requests, out.byRoute, _, err = srv.requests(ctx); err != nil {
+				return out, err
+			}
+		}
+		out.peakKiB = max(out.peakKiB, plan.peakKiB)
+		plans = append(plans, plan)
+	}
+	sort.Slice(plans, func(i, j int) bool { return plans[i].elapsed < plans[j].elapsed })
+	out.median = plans[len(plans)/2]
+	return out, nil
 }
 
 // scaleConfig is the configuration of N resources of a kind. The token scenario's service

@@ -18,13 +18,15 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -150,13 +152,14 @@ func summarize(in io.Reader, out io.Writer) (result, error) {
 	if err := sc.Err(); err != nil {
 		return r, fmt.Errorf("reading go test -json: %w", err)
 	}
-	// Tests still running when the stream ended were cut off (a panic, a timeout, a kill).
-	var cut []string
-	for k := range outputs {
-		cut = append(cut, k.test)
+	// Tests still running when the stream ended were cut off (a panic, a timeout, a kill); they
+	// are printed by package, then by name.
+	cut := slices.SortedFunc(maps.Keys(outputs), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.pkg, b.pkg), strings.Compare(a.test, b.test))
+	})
+	for _, k := range cut {
 		fmt.Fprintf(out, "--- FAIL: %s (%s) did not finish\n%s", k.test, k.pkg, strings.Join(outputs[k], ""))
 	}
-	sort.Strings(cut)
 	r.Failed += len(cut)
 	switch {
 	case len(badPkgs) > 0 && r.Failed == 0:

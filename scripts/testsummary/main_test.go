@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +100,42 @@ func TestSummarize_cutOffTest(t *testing.T) {
 	}
 	if !strings.Contains(out, "TestSlow (example.com/p) did not finish") || !strings.Contains(out, "panic: test timed out") {
 		t.Errorf("output does not show the cut-off test:\n%s", out)
+	}
+}
+
+// Several tests cut off are printed in a fixed order (by package, then by name), whatever the
+// order they started in.
+func TestSummarize_cutOffTestsInOrder(t *testing.T) {
+	var stream strings.Builder
+	for _, k := range []struct{ pkg, test string }{
+		{"example.com/q", "TestB"}, {"example.com/p", "TestD"}, {"example.com/q", "TestA"},
+		{"example.com/p", "TestC"}, {"example.com/p", "TestA"}, {"example.com/r", "TestA"},
+	} {
+		fmt.Fprintf(&stream, `{"Action":"run","Package":%q,"Test":%q}`+"\n", k.pkg, k.test)
+		fmt.Fprintf(&stream, `{"Action":"output","Package":%q,"Test":%q,"Output":"running %s\n"}`+"\n", k.pkg, k.test, k.test)
+	}
+	want := []string{
+		"--- FAIL: TestA (example.com/p) did not finish",
+		"--- FAIL: TestC (example.com/p) did not finish",
+		"--- FAIL: TestD (example.com/p) did not finish",
+		"--- FAIL: TestA (example.com/q) did not finish",
+		"--- FAIL: TestB (example.com/q) did not finish",
+		"--- FAIL: TestA (example.com/r) did not finish",
+	}
+	for range 20 { // a map's order changes from one iteration to the next
+		r, out := summarizeString(t, stream.String())
+		if r.Failed != len(want) {
+			t.Fatalf("got %+v, want %d failed", r, len(want))
+		}
+		var got []string
+		for line := range strings.Lines(out) {
+			if strings.HasPrefix(line, "--- FAIL: ") {
+				got = append(got, strings.TrimSuffix(line, "\n"))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("cut-off tests printed as\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }
 

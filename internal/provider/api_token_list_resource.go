@@ -127,6 +127,7 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 
 	listStream(ctx, req, stream, func(e *listEmitter) {
+		owners := map[string]string{} // service-account id → email, or the id when it cannot be read
 		for page, err := range r.client.APITokens.Pages(ctx, apiTokenListOptions(filters)) {
 			if err != nil {
 				e.failAPI("API tokens", err)
@@ -138,7 +139,7 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 				}
 				m := apiTokenModel{Keepers: types.MapNull(types.StringType)}
 				apiTokenFromAPI(t, &m)
-				if !e.emit(r.displayName(ctx, t), idIdentityModel{ID: types.StringValue(t.ID)}, m) {
+				if !e.emit(r.displayName(ctx, t, owners), idIdentityModel{ID: types.StringValue(t.ID)}, m) {
 					return
 				}
 			}
@@ -148,14 +149,22 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 
 // displayName is the token's name and its owner: "CI (pipeline-bot@example.com)", or
 // "Bootstrap (organization key)". A service account's email comes from the read cache's snapshot
-// of service accounts (one list for every token); when it cannot be read, the id stands in.
-func (r *apiTokenListResource) displayName(ctx context.Context, t *client.APIToken) string {
+// of service accounts (one list for every token); when it cannot be read (the list and the GET
+// refused after a downgrade from Enterprise, say), the id stands in. owners remembers each service
+// account's answer for the listing, so that each is looked up once, whether its read succeeded or
+// not (the read cache keeps no failure).
+func (r *apiTokenListResource) displayName(ctx context.Context, t *client.APIToken, owners map[string]string) string {
 	if t.ServiceAccountID == nil {
 		return t.Name + " (organization key)"
 	}
-	owner := *t.ServiceAccountID
-	if sa, err := r.client.ServiceAccounts.Read(ctx, owner); err == nil {
-		owner = sa.Email
+	id := *t.ServiceAccountID
+	owner, known := owners[id]
+	if !known {
+		owner = id
+		if sa, err := r.client.ServiceAccounts.Read(ctx, id); err == nil {
+			owner = sa.Email
+		}
+		owners[id] = owner
 	}
 	return t.Name + " (" + owner + ")"
 }

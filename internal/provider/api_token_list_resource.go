@@ -2,11 +2,8 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -105,36 +102,26 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	filters := apiTokensModel{
 		ServiceAccountID: config.ServiceAccountID, Kind: config.Kind, Status: config.Status, Expired: config.Expired,
+		NotUsedSince: config.NotUsedSince,
 	}
 	if config.Status.IsNull() && config.Expired.IsNull() {
 		filters.Status = types.StringValue(string(client.TokenActive))
 	}
-	var expired *bool
-	if !config.Expired.IsNull() {
-		expired = config.Expired.ValueBoolPointer()
-	}
-	var notUsedSince *time.Time
-	if !config.NotUsedSince.IsNull() {
-		t, err := time.Parse(time.RFC3339, config.NotUsedSince.ValueString())
-		if err != nil { // the attribute's validator refuses it first
-			var diags diag.Diagnostics
-			diags.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
-				fmt.Sprintf("%q is not an RFC 3339 time: %s.", config.NotUsedSince.ValueString(), err))
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		notUsedSince = &t
+	opts, keep, diags := apiTokenFilters(filters)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
 	}
 
 	listStream(ctx, req, stream, func(e *listEmitter) {
 		owners := map[string]string{} // service-account id → email, or the id when it cannot be read
-		for page, err := range r.client.APITokens.Pages(ctx, apiTokenListOptions(filters)) {
+		for page, err := range r.client.APITokens.Pages(ctx, opts) {
 			if err != nil {
 				e.failAPI("API tokens", err)
 				return
 			}
 			for _, t := range page {
-				if !apiTokenKept(t, expired, notUsedSince) {
+				if !keep(t) {
 					continue
 				}
 				m := apiTokenModel{Keepers: types.MapNull(types.StringType)}

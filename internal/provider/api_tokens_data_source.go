@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -104,6 +105,26 @@ func apiTokenKept(t *client.APIToken, expired *bool, notUsedSince *time.Time) bo
 		return false
 	}
 	return true
+}
+
+// apiTokenFilters reads a configuration's filters: the API's (apiTokenListOptions), and keep, which
+// applies the others (apiTokenKept). It answers an error instead when not_used_since is not an
+// RFC 3339 time (the attribute's validator refuses it first).
+func apiTokenFilters(m apiTokensModel) (client.APITokenListOptions, func(*client.APIToken) bool, diag.Diagnostics) {
+	expired := m.Expired.ValueBoolPointer() // nil when unset
+	var notUsedSince *time.Time
+	if !m.NotUsedSince.IsNull() {
+		t, err := time.Parse(time.RFC3339, m.NotUsedSince.ValueString())
+		if err != nil {
+			var diags diag.Diagnostics
+			diags.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
+				fmt.Sprintf("%q is not an RFC 3339 time: %s.", m.NotUsedSince.ValueString(), err))
+			return client.APITokenListOptions{}, nil, diags
+		}
+		notUsedSince = &t
+	}
+	keep := func(t *client.APIToken) bool { return apiTokenKept(t, expired, notUsedSince) }
+	return apiTokenListOptions(m), keep, nil
 }
 
 // Metadata returns the data source type name.
@@ -218,22 +239,13 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	var expired *bool
-	if !config.Expired.IsNull() {
-		expired = config.Expired.ValueBoolPointer()
-	}
-	var notUsedSince *time.Time
-	if !config.NotUsedSince.IsNull() {
-		t, err := time.Parse(time.RFC3339, config.NotUsedSince.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
-				fmt.Sprintf("%q is not an RFC 3339 time: %s.", config.NotUsedSince.ValueString(), err))
-			return
-		}
-		notUsedSince = &t
+	opts, keep, diags := apiTokenFilters(config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
-	tokens, err := d.client.APITokens.List(ctx, apiTokenListOptions(config))
+	tokens, err := d.client.APITokens.List(ctx, opts)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "listing", "API tokens", "", err)
 		return
@@ -241,7 +253,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	state := config
 	state.Tokens = make([]apiTokenItemModel, 0, len(tokens))
 	for _, t := range tokens {
-		if apiTokenKept(t, expired, notUsedSince) {
+		if keep(t) {
 			state.Tokens = append(state.Tokens, apiTokenItemFromAPI(t))
 		}
 	}

@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -54,37 +51,14 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"name is the token's name and its owner (the service account's email, or `organization key`). Results " +
 			"come as the API's pages of 100 arrive; `limit` (Terraform's default is 100) stops reading early.",
 		Attributes: map[string]schema.Attribute{
-			"service_account_id": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens of this service account (`sa_...`).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"kind": schema.StringAttribute{
-				MarkdownDescription: "Only tokens of this kind: `organization_key` or `service_account_token`.",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(string(client.TokenKindOrganizationKey),
-					string(client.TokenKindServiceAccountToken))},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with this status: `active`, `revoked` or `expired`. Unset (and " +
-					"`expired` unset): `active`. Conflicts with `expired`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.OneOf(string(client.TokenActive), string(client.TokenRevoked), string(client.TokenExpired)),
-					stringvalidator.ConflictsWith(path.MatchRoot("expired")),
-				},
-			},
+			"service_account_id": apiTokenServiceAccountFilter().list(),
+			"kind":               apiTokenKindFilter().list(),
+			"status":             apiTokenStatusFilter(" Unset (and `expired` unset): `active`.").list(),
 			"expired": schema.BoolAttribute{
-				MarkdownDescription: "`true`: only the tokens that have expired; `false`: only those that have not " +
-					"(active or revoked). Expiry is judged by the platform's clock. Conflicts with `status`.",
-				Optional: true,
+				MarkdownDescription: apiTokenExpiredFilterDescription,
+				Optional:            true,
 			},
-			"not_used_since": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens never used, or last used before this time (RFC 3339, such as " +
-					"`\"2025-01-01T00:00:00Z\"`).",
-				Optional:   true,
-				Validators: []validator.String{apiTokensRFC3339Validator{}},
-			},
+			"not_used_since": apiTokenNotUsedSinceFilter("").list(),
 		},
 	}
 }

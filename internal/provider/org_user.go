@@ -11,12 +11,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -405,6 +407,34 @@ func orgUserListConfigSchema(kind *orgUserKind) listschema.Schema {
 			"email":  orgUserEmailFilter(kind).list(),
 		},
 	}
+}
+
+// orgUserList is the body of List of the list resource of a kind: it streams the users that pages
+// lists with the config's filters (status and email), one result per user, with the email, id
+// and resource object that result answers for it. T is client.ServiceAccount or
+// client.ManagedUser.
+func orgUserList[T any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, kind *orgUserKind,
+	pages func(status *client.UserStatus, email *string) iter.Seq2[[]*T, error],
+	result func(*T) (email, id string, model any)) {
+	var config orgUserListConfigModel
+	if !listConfig(ctx, req, stream, &config) {
+		return
+	}
+	status, email := orgUserFilter(config.Status, config.Email)
+	listStream(ctx, req, stream, func(e *listEmitter) {
+		for page, err := range pages(status, email) {
+			if err != nil {
+				e.failAPI(kind.name+"s", err)
+				return
+			}
+			for _, user := range page {
+				displayName, id, model := result(user)
+				if !e.emit(displayName, idIdentityModel{ID: types.StringValue(id)}, model) {
+					return
+				}
+			}
+		}
+	})
 }
 
 // orgUserStatusFilter is the status filter of the data source and the list resource of a kind.

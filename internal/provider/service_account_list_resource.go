@@ -2,10 +2,10 @@ package provider
 
 import (
 	"context"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
@@ -42,23 +42,11 @@ func (r *serviceAccountListResource) Configure(_ context.Context, req resource.C
 
 // List streams the service accounts page by page.
 func (r *serviceAccountListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config orgUserListConfigModel
-	if !listConfig(ctx, req, stream, &config) {
-		return
-	}
-	status, email := orgUserFilter(config.Status, config.Email)
-	listStream(ctx, req, stream, func(e *listEmitter) {
-		for page, err := range r.client.ServiceAccounts.Pages(ctx, client.ServiceAccountListOptions{Status: status, Email: email}) {
-			if err != nil {
-				e.failAPI("service accounts", err)
-				return
-			}
-			for _, sa := range page {
-				if !e.emit(sa.Email, idIdentityModel{ID: types.StringValue(sa.ID)},
-					serviceAccountFromAPI(sa, serviceAccountResourceModel{})) {
-					return
-				}
-			}
-		}
-	})
+	orgUserList(ctx, req, stream, serviceAccountKind,
+		func(status *client.UserStatus, email *string) iter.Seq2[[]*client.ServiceAccount, error] {
+			return r.client.ServiceAccounts.Pages(ctx, client.ServiceAccountListOptions{Status: status, Email: email})
+		},
+		func(sa *client.ServiceAccount) (string, string, any) {
+			return sa.Email, sa.ID, serviceAccountFromAPI(sa, serviceAccountResourceModel{})
+		})
 }

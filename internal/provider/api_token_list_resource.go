@@ -2,16 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
@@ -57,37 +51,14 @@ func (r *apiTokenListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"name is the token's name and its owner (the service account's email, or `organization key`). Results " +
 			"come as the API's pages of 100 arrive; `limit` (Terraform's default is 100) stops reading early.",
 		Attributes: map[string]schema.Attribute{
-			"service_account_id": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens of this service account (`sa_...`).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"kind": schema.StringAttribute{
-				MarkdownDescription: "Only tokens of this kind: `organization_key` or `service_account_token`.",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(string(client.TokenKindOrganizationKey),
-					string(client.TokenKindServiceAccountToken))},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with this status: `active`, `revoked` or `expired`. Unset (and " +
-					"`expired` unset): `active`. Conflicts with `expired`.",
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.OneOf(string(client.TokenActive), string(client.TokenRevoked), string(client.TokenExpired)),
-					stringvalidator.ConflictsWith(path.MatchRoot("expired")),
-				},
-			},
+			"service_account_id": apiTokenServiceAccountFilter().list(),
+			"kind":               apiTokenKindFilter().list(),
+			"status":             apiTokenStatusFilter(" Unset (and `expired` unset): `active`.").list(),
 			"expired": schema.BoolAttribute{
-				MarkdownDescription: "`true`: only the tokens that have expired; `false`: only those that have not " +
-					"(active or revoked). Expiry is judged by the platform's clock. Conflicts with `status`.",
-				Optional: true,
+				MarkdownDescription: apiTokenExpiredFilterDescription,
+				Optional:            true,
 			},
-			"not_used_since": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens never used, or last used before this time (RFC 3339, such as " +
-					"`\"2025-01-01T00:00:00Z\"`).",
-				Optional:   true,
-				Validators: []validator.String{apiTokensRFC3339Validator{}},
-			},
+			"not_used_since": apiTokenNotUsedSinceFilter("").list(),
 		},
 	}
 }
@@ -105,40 +76,31 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	filters := apiTokensModel{
 		ServiceAccountID: config.ServiceAccountID, Kind: config.Kind, Status: config.Status, Expired: config.Expired,
+		NotUsedSince: config.NotUsedSince,
 	}
 	if config.Status.IsNull() && config.Expired.IsNull() {
 		filters.Status = types.StringValue(string(client.TokenActive))
 	}
-	var expired *bool
-	if !config.Expired.IsNull() {
-		expired = config.Expired.ValueBoolPointer()
-	}
-	var notUsedSince *time.Time
-	if !config.NotUsedSince.IsNull() {
-		t, err := time.Parse(time.RFC3339, config.NotUsedSince.ValueString())
-		if err != nil { // the attribute's validator refuses it first
-			var diags diag.Diagnostics
-			diags.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
-				fmt.Sprintf("%q is not an RFC 3339 time: %s.", config.NotUsedSince.ValueString(), err))
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
-			return
-		}
-		notUsedSince = &t
+	opts, keep, diags := apiTokenFilters(filters)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
 	}
 
 	listStream(ctx, req, stream, func(e *listEmitter) {
-		for page, err := range r.client.APITokens.Pages(ctx, apiTokenListOptions(filters)) {
+		owners := map[string]string{} // service-account id → email, or the id when it cannot be read
+		for page, err := range r.client.APITokens.Pages(ctx, opts) {
 			if err != nil {
 				e.failAPI("API tokens", err)
 				return
 			}
 			for _, t := range page {
-				if !apiTokenKept(t, expired, notUsedSince) {
+				if !keep(t) {
 					continue
 				}
 				m := apiTokenModel{Keepers: types.MapNull(types.StringType)}
 				apiTokenFromAPI(t, &m)
-				if !e.emit(r.displayName(ctx, t), idIdentityModel{ID: types.StringValue(t.ID)}, m) {
+				if !e.emit(r.displayName(ctx, t, owners), idIdentityModel{ID: types.StringValue(t.ID)}, m) {
 					return
 				}
 			}
@@ -148,14 +110,22 @@ func (r *apiTokenListResource) List(ctx context.Context, req list.ListRequest, s
 
 // displayName is the token's name and its owner: "CI (pipeline-bot@example.com)", or
 // "Bootstrap (organization key)". A service account's email comes from the read cache's snapshot
-// of service accounts (one list for every token); when it cannot be read, the id stands in.
-func (r *apiTokenListResource) displayName(ctx context.Context, t *client.APIToken) string {
+// of service accounts (one list for every token); when it cannot be read (the list and the GET
+// refused after a downgrade from Enterprise, say), the id stands in. owners remembers each service
+// account's answer for the listing, so that each is looked up once, whether its read succeeded or
+// not (the read cache keeps no failure).
+func (r *apiTokenListResource) displayName(ctx context.Context, t *client.APIToken, owners map[string]string) string {
 	if t.ServiceAccountID == nil {
 		return t.Name + " (organization key)"
 	}
-	owner := *t.ServiceAccountID
-	if sa, err := r.client.ServiceAccounts.Read(ctx, owner); err == nil {
-		owner = sa.Email
+	id := *t.ServiceAccountID
+	owner, known := owners[id]
+	if !known {
+		owner = id
+		if sa, err := r.client.ServiceAccounts.Read(ctx, id); err == nil {
+			owner = sa.Email
+		}
+		owners[id] = owner
 	}
 	return t.Name + " (" + owner + ")"
 }

@@ -193,6 +193,56 @@ func TestAPITokenListResource(t *testing.T) {
 	e.expectRequests("an invalid not_used_since", map[string]int{})
 }
 
+// TestAPITokenListResourceDowngraded lists the tokens of an organization moved off the Enterprise
+// plan: its service accounts can no longer be listed or read, so the display names show their
+// ids, and each service account costs one failed list and one failed read per listing, not two
+// per token.
+func TestAPITokenListResourceDowngraded(t *testing.T) {
+	t.Parallel()
+	e := startRPCTestEnv(t)
+	ctx := context.Background()
+	want := map[string]string{} // id → display name
+	for _, owner := range []string{"alpha", "beta"} {
+		sa, err := e.owner.ServiceAccounts.Create(ctx, client.ServiceAccountCreateOptions{Email: owner + "-bot@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scope := client.ScopeRead
+		for i := range 3 {
+			tok, err := e.owner.APITokens.Create(ctx, client.APITokenCreateOptions{
+				Name: fmt.Sprintf("%s-%d", owner, i), ExpiresIn: client.ExpiryNever, ServiceAccountID: &sa.ID, Scope: &scope,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[tok.ID] = tok.Name + " (" + sa.ID + ")"
+		}
+	}
+	me, err := e.owner.Identity.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want[*me.TokenID] = "bootstrap (organization key)"
+	if _, err := client.Local(e.owner).SetPlan(ctx, me.Organization.ID, client.PlanTeam); err != nil {
+		t.Fatal(err)
+	}
+	e = startRPCTestEnvFor(t, e.inst) // a provider with nothing cached from the Enterprise days
+	e.requests()
+
+	results := e.listOK("alien_api_token", nil, false, 100)
+	if len(results) != len(want) {
+		t.Errorf("%d results, want %d", len(results), len(want))
+	}
+	for _, r := range results {
+		if w := want[r.Identity["id"].(string)]; r.DisplayName != w {
+			t.Errorf("token %s: display name %q, want %q", r.Identity["id"], r.DisplayName, w)
+		}
+	}
+	e.expectRequests("listing the tokens of two service accounts after a downgrade", map[string]int{
+		"GET /api-tokens": 1, "GET /service-accounts": 2, "GET /service-accounts/{service_account_id}": 2,
+	})
+}
+
 // testModel is an empty value of the model of the list resource's config, which
 // TestModelsMatchSchemas checks against its schema.
 func (*apiTokenListResource) testModel() any { return &apiTokenListConfigModel{} }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -106,6 +107,71 @@ func apiTokenKept(t *client.APIToken, expired *bool, notUsedSince *time.Time) bo
 	return true
 }
 
+// apiTokenFilters reads a configuration's filters: the API's (apiTokenListOptions), and keep, which
+// applies the others (apiTokenKept). It answers an error instead when not_used_since is not an
+// RFC 3339 time (the attribute's validator refuses it first).
+func apiTokenFilters(m apiTokensModel) (client.APITokenListOptions, func(*client.APIToken) bool, diag.Diagnostics) {
+	expired := m.Expired.ValueBoolPointer() // nil when unset
+	var notUsedSince *time.Time
+	if !m.NotUsedSince.IsNull() {
+		t, err := time.Parse(time.RFC3339, m.NotUsedSince.ValueString())
+		if err != nil {
+			var diags diag.Diagnostics
+			diags.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
+				fmt.Sprintf("%q is not an RFC 3339 time: %s.", m.NotUsedSince.ValueString(), err))
+			return client.APITokenListOptions{}, nil, diags
+		}
+		notUsedSince = &t
+	}
+	keep := func(t *client.APIToken) bool { return apiTokenKept(t, expired, notUsedSince) }
+	return apiTokenListOptions(m), keep, nil
+}
+
+// The filters of alien_api_tokens that the alien_api_token list block's config has too.
+
+// apiTokenServiceAccountFilter is the service_account_id filter.
+func apiTokenServiceAccountFilter() stringFilter {
+	return stringFilter{
+		description: "Only the tokens of this service account (`sa_...`).",
+		validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// apiTokenKindFilter is the kind filter.
+func apiTokenKindFilter() stringFilter {
+	return stringFilter{
+		description: "Only tokens of this kind: `organization_key` or `service_account_token`.",
+		validators: []validator.String{stringvalidator.OneOf(string(client.TokenKindOrganizationKey),
+			string(client.TokenKindServiceAccountToken))},
+	}
+}
+
+// apiTokenStatusFilter is the status filter; unset says what an unset status means (" Unset: ..."),
+// or is empty.
+func apiTokenStatusFilter(unset string) stringFilter {
+	return stringFilter{
+		description: "Only tokens with this status: `active`, `revoked` or `expired`." + unset + " Conflicts with `expired`.",
+		validators: []validator.String{
+			stringvalidator.OneOf(string(client.TokenActive), string(client.TokenRevoked), string(client.TokenExpired)),
+			stringvalidator.ConflictsWith(path.MatchRoot("expired")),
+		},
+	}
+}
+
+// apiTokenExpiredFilterDescription describes the expired filter (a bool: no validator).
+const apiTokenExpiredFilterDescription = "`true`: only the tokens that have expired; `false`: only those that have not " +
+	"(active or revoked). Expiry is judged by the platform's clock. Conflicts with `status`."
+
+// apiTokenNotUsedSinceFilter is the not_used_since filter; more follows the example time in its
+// description ("; with ..."), or is empty.
+func apiTokenNotUsedSinceFilter(more string) stringFilter {
+	return stringFilter{
+		description: "Only the tokens never used, or last used before this time (RFC 3339, such as " +
+			"`\"2025-01-01T00:00:00Z\"`" + more + ").",
+		validators: []validator.String{apiTokensRFC3339Validator{}},
+	}
+}
+
 // Metadata returns the data source type name.
 func (d *apiTokensDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_tokens"
@@ -119,36 +185,14 @@ func (d *apiTokensDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"it. The filters combine: for the stale tokens that still work, set `status = \"active\"` and " +
 			"`not_used_since` to a cut-off time.",
 		Attributes: map[string]schema.Attribute{
-			"service_account_id": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens of this service account (`sa_...`).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"kind": schema.StringAttribute{
-				MarkdownDescription: "Only tokens of this kind: `organization_key` or `service_account_token`.",
-				Optional:            true,
-				Validators: []validator.String{stringvalidator.OneOf(string(client.TokenKindOrganizationKey),
-					string(client.TokenKindServiceAccountToken))},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only tokens with this status: `active`, `revoked` or `expired`. Conflicts with `expired`.",
-				Optional:            true,
-				Validators: []validator.String{
-					stringvalidator.OneOf(string(client.TokenActive), string(client.TokenRevoked), string(client.TokenExpired)),
-					stringvalidator.ConflictsWith(path.MatchRoot("expired")),
-				},
-			},
+			"service_account_id": apiTokenServiceAccountFilter().dataSource(),
+			"kind":               apiTokenKindFilter().dataSource(),
+			"status":             apiTokenStatusFilter("").dataSource(),
 			"expired": schema.BoolAttribute{
-				MarkdownDescription: "`true`: only the tokens that have expired; `false`: only those that have not " +
-					"(active or revoked). Expiry is judged by the platform's clock. Conflicts with `status`.",
-				Optional: true,
+				MarkdownDescription: apiTokenExpiredFilterDescription,
+				Optional:            true,
 			},
-			"not_used_since": schema.StringAttribute{
-				MarkdownDescription: "Only the tokens never used, or last used before this time (RFC 3339, such as " +
-					"`\"2025-01-01T00:00:00Z\"`; with `timeadd(plantimestamp(), \"-2160h\")` for \"not in 90 days\").",
-				Optional:   true,
-				Validators: []validator.String{apiTokensRFC3339Validator{}},
-			},
+			"not_used_since": apiTokenNotUsedSinceFilter("; with `timeadd(plantimestamp(), \"-2160h\")` for \"not in 90 days\"").dataSource(),
 			"tokens": schema.ListNestedAttribute{
 				MarkdownDescription: "The tokens that pass the filters, oldest first.",
 				Computed:            true,
@@ -218,22 +262,13 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	var expired *bool
-	if !config.Expired.IsNull() {
-		expired = config.Expired.ValueBoolPointer()
-	}
-	var notUsedSince *time.Time
-	if !config.NotUsedSince.IsNull() {
-		t, err := time.Parse(time.RFC3339, config.NotUsedSince.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("not_used_since"), "Invalid not_used_since",
-				fmt.Sprintf("%q is not an RFC 3339 time: %s.", config.NotUsedSince.ValueString(), err))
-			return
-		}
-		notUsedSince = &t
+	opts, keep, diags := apiTokenFilters(config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
-	tokens, err := d.client.APITokens.List(ctx, apiTokenListOptions(config))
+	tokens, err := d.client.APITokens.List(ctx, opts)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "listing", "API tokens", "", err)
 		return
@@ -241,7 +276,7 @@ func (d *apiTokensDataSource) Read(ctx context.Context, req datasource.ReadReque
 	state := config
 	state.Tokens = make([]apiTokenItemModel, 0, len(tokens))
 	for _, t := range tokens {
-		if apiTokenKept(t, expired, notUsedSince) {
+		if keep(t) {
 			state.Tokens = append(state.Tokens, apiTokenItemFromAPI(t))
 		}
 	}

@@ -12,8 +12,11 @@ package provider
 import (
 	"context"
 
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 // listEmitter pushes a list resource's results to Terraform and counts them against the limit.
@@ -81,4 +84,23 @@ func listConfig(ctx context.Context, req list.ListRequest, stream *list.ListResu
 		return false
 	}
 	return true
+}
+
+// stringFilter is an optional string filter that a data source and its list resource's config
+// both have. The two schema packages differ, so the attributes cannot be shared; their
+// description and validators are, so that the two cannot drift apart. A stringFilter is built
+// afresh for each schema (its validators are not shared between schemas).
+type stringFilter struct {
+	description string
+	validators  []validator.String
+}
+
+// dataSource is the filter as a data source's attribute.
+func (f stringFilter) dataSource() dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
+}
+
+// list is the filter as a list block's config attribute.
+func (f stringFilter) list() listschema.StringAttribute {
+	return listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 }

@@ -2,10 +2,10 @@ package provider
 
 import (
 	"context"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
@@ -43,23 +43,11 @@ func (r *managedUserListResource) Configure(_ context.Context, req resource.Conf
 // List streams the managed users page by page. password_reset_trigger is the configuration's
 // own: null in every result.
 func (r *managedUserListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config orgUserListConfigModel
-	if !listConfig(ctx, req, stream, &config) {
-		return
-	}
-	status, email := orgUserFilter(config.Status, config.Email)
-	listStream(ctx, req, stream, func(e *listEmitter) {
-		for page, err := range r.client.ManagedUsers.Pages(ctx, client.ManagedUserListOptions{Status: status, Email: email}) {
-			if err != nil {
-				e.failAPI("managed users", err)
-				return
-			}
-			for _, mu := range page {
-				if !e.emit(mu.Email, idIdentityModel{ID: types.StringValue(mu.ID)},
-					managedUserFromAPI(mu, managedUserResourceModel{})) {
-					return
-				}
-			}
-		}
-	})
+	orgUserList(ctx, req, stream, managedUserKind,
+		func(status *client.UserStatus, email *string) iter.Seq2[[]*client.ManagedUser, error] {
+			return r.client.ManagedUsers.Pages(ctx, client.ManagedUserListOptions{Status: status, Email: email})
+		},
+		func(mu *client.ManagedUser) (string, string, any) {
+			return mu.Email, mu.ID, managedUserFromAPI(mu, managedUserResourceModel{})
+		})
 }

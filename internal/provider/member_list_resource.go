@@ -96,7 +96,7 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 
 	listStream(ctx, req, stream, func(e *listEmitter) {
 		// Members: every one of them is needed to leave out invitations of emails that are members.
-		members := map[string]bool{}
+		var members []*client.Member
 		var opts client.MemberListOptions
 		if status == memberStatusActive && role != "" {
 			want := client.Role(role)
@@ -108,7 +108,7 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 				return
 			}
 			for _, m := range page {
-				members[textrule.Key(m.Email)] = true
+				members = append(members, m)
 				if wantActive && !emit(e, memberPerson{member: m}) {
 					return
 				}
@@ -119,19 +119,25 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 		}
 
 		if wantInvited {
+			// Pending invitations of emails with no membership, one per email: the one Read picks
+			// (memberPickInvitation). The API keeps one pending invitation per email, so a page
+			// decides; should two of an email ever be on different pages, the first one stands.
+			done := map[string]bool{}
+			for _, m := range members {
+				done[textrule.Key(m.Email)] = true
+			}
 			pending := client.InvitationPending
-			emitted := map[string]bool{}
 			for page, err := range r.client.Invitations.Pages(ctx, client.InvitationListOptions{Status: &pending}) {
 				if err != nil {
 					e.failAPI("invitations", err)
 					return
 				}
-				for _, inv := range page {
+				for _, inv := range memberPendingPerEmail(page) {
 					key := textrule.Key(inv.Email)
-					if members[key] || emitted[key] {
+					if done[key] {
 						continue
 					}
-					emitted[key] = true
+					done[key] = true
 					if !emit(e, memberPerson{invitation: inv}) {
 						return
 					}
@@ -140,14 +146,15 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 			return
 		}
 
-		// Expired: the person's invitation is the newest of the email's, and none of them pending.
+		// Expired: the person's invitation is the newest of the email's, and none of them pending;
+		// membersPeople leaves out the emails with a membership.
 		all, err := r.client.Invitations.List(ctx, client.InvitationListOptions{})
 		if err != nil {
 			e.failAPI("invitations", err)
 			return
 		}
-		for _, p := range membersPeople(nil, all) {
-			if members[textrule.Key(p.email())] || p.status() != memberStatusExpired {
+		for _, p := range membersPeople(members, all) {
+			if p.status() != memberStatusExpired {
 				continue
 			}
 			if !emit(e, p) {
@@ -155,4 +162,25 @@ func (r *memberListResource) List(ctx context.Context, req list.ListRequest, str
 			}
 		}
 	})
+}
+
+// memberPendingPerEmail answers, of a page of pending invitations, the one that stands for each
+// email (memberPickInvitation: the most recently sent), in the order the emails first appear.
+func memberPendingPerEmail(page []*client.Invitation) []*client.Invitation {
+	byEmail := map[string][]*client.Invitation{}
+	var order []string
+	for _, inv := range page {
+		key := textrule.Key(inv.Email)
+		if _, seen := byEmail[key]; !seen {
+			order = append(order, key)
+		}
+		byEmail[key] = append(byEmail[key], inv)
+	}
+	picked := make([]*client.Invitation, 0, len(order))
+	for _, key := range order {
+		if inv := memberPickInvitation(byEmail[key]); inv != nil {
+			picked = append(picked, inv)
+		}
+	}
+	return picked
 }

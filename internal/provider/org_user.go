@@ -1,21 +1,25 @@
 package provider
 
-// What alien_service_account and alien_managed_user share, with their data sources: the platform
-// calls service accounts and managed users "organization users", with one lifecycle (create,
-// deactivate, reactivate; never deleted) and one email namespace. Each kind is described once
-// (orgUserKind); the CRUD steps that are the same logic for both are the generic functions below,
-// and what the two services do differently (what they create and update) stays in each resource.
+// What alien_service_account and alien_managed_user share, with their data sources and list
+// resources: the platform calls service accounts and managed users "organization users", with one
+// lifecycle (create, deactivate, reactivate; never deleted) and one email namespace. Each kind is
+// described once (orgUserKind); the CRUD steps that are the same logic for both are the generic
+// functions below, and what the two services do differently (what they create and update) stays in
+// each resource.
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -379,16 +383,73 @@ func orgUserEmailTakenHint(ctx context.Context, c *client.Client, kind *orgUserK
 func orgUserDataSourceAttributes(kind *orgUserKind, listName string, list schema.ListNestedAttribute) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		listName: list,
-		"status": schema.StringAttribute{
-			MarkdownDescription: "Only the " + kind.name + "s with this status: `active` or `locked`. Unset: all.",
-			Optional:            true,
-			Validators:          []validator.String{stringvalidator.OneOf(string(client.UserActive), string(client.UserLocked))},
+		"status": orgUserStatusFilter(kind).dataSource(),
+		"email":  orgUserEmailFilter(kind).dataSource(),
+	}
+}
+
+// orgUserListConfigModel maps the list block's config of service accounts and managed users.
+type orgUserListConfigModel struct {
+	Status types.String `tfsdk:"status"`
+	Email  types.String `tfsdk:"email"`
+}
+
+// orgUserListConfigSchema is the list block's config of a kind of organization users, the
+// filters of its data source (orgUserDataSourceAttributes).
+func orgUserListConfigSchema(kind *orgUserKind) listschema.Schema {
+	return listschema.Schema{
+		MarkdownDescription: "The organization's " + kind.name + "s, as `" + kind.resourceType + "` manages them, deactivated " +
+			"(`locked`) ones included unless `status` leaves them out, in creation order, identified by id. The " +
+			"display name is the email. Results come as the API's pages of 100 arrive; `limit` (Terraform's default " +
+			"is 100) stops reading early.",
+		Attributes: map[string]listschema.Attribute{
+			"status": orgUserStatusFilter(kind).list(),
+			"email":  orgUserEmailFilter(kind).list(),
 		},
-		"email": schema.StringAttribute{
-			MarkdownDescription: "Only the " + kind.name + " with this email (compared without regard to case). Unset: all.",
-			Optional:            true,
-			Validators:          emailValidators(),
-		},
+	}
+}
+
+// orgUserList is the body of List of the list resource of a kind: it streams the users that pages
+// lists with the config's filters (status and email), one result per user, with the email, id
+// and resource object that result answers for it. T is client.ServiceAccount or
+// client.ManagedUser.
+func orgUserList[T any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, kind *orgUserKind,
+	pages func(status *client.UserStatus, email *string) iter.Seq2[[]*T, error],
+	result func(*T) (email, id string, model any)) {
+	var config orgUserListConfigModel
+	if !listConfig(ctx, req, stream, &config) {
+		return
+	}
+	status, email := orgUserFilter(config.Status, config.Email)
+	listStream(ctx, req, stream, func(e *listEmitter) {
+		for page, err := range pages(status, email) {
+			if err != nil {
+				e.failAPI(kind.name+"s", err)
+				return
+			}
+			for _, user := range page {
+				displayName, id, model := result(user)
+				if !e.emit(displayName, idIdentityModel{ID: types.StringValue(id)}, model) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// orgUserStatusFilter is the status filter of the data source and the list resource of a kind.
+func orgUserStatusFilter(kind *orgUserKind) stringFilter {
+	return stringFilter{
+		description: "Only the " + kind.name + "s with this status: `active` or `locked`. Unset: all.",
+		validators:  []validator.String{stringvalidator.OneOf(string(client.UserActive), string(client.UserLocked))},
+	}
+}
+
+// orgUserEmailFilter is the email filter of the data source and the list resource of a kind.
+func orgUserEmailFilter(kind *orgUserKind) stringFilter {
+	return stringFilter{
+		description: "Only the " + kind.name + " with this email (compared without regard to case). Unset: all.",
+		validators:  emailValidators(),
 	}
 }
 

@@ -76,9 +76,9 @@ type Config struct {
 	Login LoginConfig
 
 	// Console, when set, builds the handler served under /console/ (alien-local's browser
-	// console, package console: console.Mount) over the API's own handler, given the rule by
-	// which /_local answers loopback clients only, which the console follows too.
-	Console func(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error)
+	// console, package console: console.Mount) over the API's own handler. It answers the
+	// requests that /_local answers, by the same rule (LocalRequest).
+	Console func(api http.Handler, log *slog.Logger) (http.Handler, error)
 }
 
 // FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
@@ -267,7 +267,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.handler = s.middleware(inner)
 	if cfg.Console != nil {
-		con, err := cfg.Console(s.handler, isLoopback, s.log)
+		con, err := cfg.Console(s.handler, s.log)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("localapi: console: %w", err)

@@ -49,14 +49,9 @@ const maxFormBytes = 64 << 10
 type Config struct {
 	// API is the local API's handler: every page reads it and every form acts through it.
 	API http.Handler
-	// Local reports whether a request comes from a client that may use the console (alien-local:
-	// a loopback client, the rule of its /_local operations). Others get 403.
-	Local func(*http.Request) bool
 	// Logger receives one line per console request (method, path without its query, status,
 	// duration): never a form value, a cookie or a query, which can hold secrets (nil: discarded).
 	Logger *slog.Logger
-	// Now is the sessions' clock (nil: time.Now).
-	Now func() time.Time
 }
 
 // Console is the console's http.Handler, to be mounted at Prefix.
@@ -76,17 +71,11 @@ func New(cfg Config) (*Console, error) {
 	if cfg.API == nil {
 		return nil, errors.New("console: Config.API is nil")
 	}
-	if cfg.Local == nil {
-		return nil, errors.New("console: Config.Local is nil")
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	c := &Console{
 		cfg:      cfg,
 		log:      cfg.Logger,
 		http:     &http.Client{Transport: &apiTransport{api: cfg.API}},
-		sessions: newSessions(cfg.Now),
+		sessions: newSessions(time.Now),
 		csrfKey:  make([]byte, 32),
 	}
 	if c.log == nil {
@@ -109,10 +98,9 @@ func New(cfg Config) (*Console, error) {
 	return c, nil
 }
 
-// Mount makes the console over the local API's handler, for localapi.Config.Console: loopback is
-// the API's rule for /_local, which the console follows.
-func Mount(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error) {
-	return New(Config{API: api, Local: loopback, Logger: log})
+// Mount makes the console over the local API's handler, for localapi.Config.Console.
+func Mount(api http.Handler, log *slog.Logger) (http.Handler, error) {
+	return New(Config{API: api, Logger: log})
 }
 
 // newClient is an API client over the in-process transport: no retries (a person is waiting and
@@ -126,7 +114,8 @@ func (c *Console) newClient(cfg client.Config) (*client.Client, error) {
 	return client.New(cfg)
 }
 
-// ServeHTTP serves the console: loopback clients only, addressed to a loopback host name.
+// ServeHTTP serves the console: loopback clients only, addressed to a loopback host name, the
+// rule of alien-local's /_local operations (localapi.LocalRequest).
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusWriter{ResponseWriter: w}
@@ -136,14 +125,9 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // links carry tokens: never pass them on
 	h.Set("X-Frame-Options", "DENY")
-	switch {
-	case !c.cfg.Local(r):
-		c.refuse(rec, r, http.StatusForbidden, "The console answers loopback clients only, as alien-local's /_local operations do.")
-	case !localapi.LoopbackHost(r.Host):
-		// A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) must not
-		// reach the console.
-		c.refuse(rec, r, http.StatusForbidden, "The console answers requests addressed to a loopback host only (127.0.0.1, [::1] or localhost).")
-	default:
+	if ok, why := localapi.LocalRequest(r); !ok {
+		c.refuse(rec, r, http.StatusForbidden, "The console answers "+why+", as alien-local's /_local operations do.")
+	} else {
 		c.handler.ServeHTTP(rec, r)
 	}
 	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,

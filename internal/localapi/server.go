@@ -272,7 +272,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 			db.Close()
 			return nil, fmt.Errorf("localapi: console: %w", err)
 		}
-		s.handler = withConsole(s.handler, con)
+		s.handler = withConsole(s.handler, con, s.log)
 	}
 	return s, nil
 }
@@ -280,12 +280,18 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 // consolePrefix is where the console is served, beside the API.
 const consolePrefix = "/console/"
 
-// withConsole serves the console under /console/ and the API everywhere else.
-func withConsole(api, con http.Handler) http.Handler {
+// withConsole serves the console under /console/ and the API everywhere else. It logs one line
+// per console request (method, path without its query, status, duration): never a form value, a
+// cookie or a query, which can hold secrets.
+func withConsole(api, con http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case strings.HasPrefix(r.URL.Path, consolePrefix):
-			con.ServeHTTP(w, r)
+			start := time.Now()
+			rec := &statusRecorder{ResponseWriter: w}
+			con.ServeHTTP(rec, r)
+			log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"duration", time.Since(start).Round(time.Microsecond))
 		case r.URL.Path == strings.TrimSuffix(consolePrefix, "/"):
 			http.Redirect(w, r, consolePrefix, http.StatusMovedPermanently)
 		default:

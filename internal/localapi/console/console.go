@@ -49,8 +49,8 @@ const maxFormBytes = 64 << 10
 type Config struct {
 	// API is the local API's handler: every page reads it and every form acts through it.
 	API http.Handler
-	// Logger receives one line per console request (method, path without its query, status,
-	// duration): never a form value, a cookie or a query, which can hold secrets (nil: discarded).
+	// Logger receives the console's errors (nil: discarded); alien-local logs one line per console
+	// request.
 	Logger *slog.Logger
 }
 
@@ -117,44 +117,18 @@ func (c *Console) newClient(cfg client.Config) (*client.Client, error) {
 // ServeHTTP serves the console: loopback clients only, addressed to a loopback host name, the
 // rule of alien-local's /_local operations (localapi.LocalRequest).
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rec := &statusWriter{ResponseWriter: w}
-	h := rec.Header()
+	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // links carry tokens: never pass them on
 	h.Set("X-Frame-Options", "DENY")
 	if ok, why := localapi.LocalRequest(r); !ok {
-		c.refuse(rec, r, http.StatusForbidden, "The console answers "+why+", as alien-local's /_local operations do.")
-	} else {
-		c.handler.ServeHTTP(rec, r)
+		c.refuse(w, r, http.StatusForbidden, "The console answers "+why+", as alien-local's /_local operations do.")
+		return
 	}
-	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-		"duration", time.Since(start).Round(time.Microsecond))
+	c.handler.ServeHTTP(w, r)
 }
-
-// statusWriter remembers the status of an answer, for the log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (c *Console) routes() *http.ServeMux {
 	mux := http.NewServeMux()

@@ -220,9 +220,12 @@ func (c *Console) visit(w http.ResponseWriter, r *http.Request) *visit {
 // handler is a page or a form of the console.
 type handler func(w http.ResponseWriter, r *http.Request, v *visit) error
 
-// public serves a page that needs no session.
+// public serves a page that needs no session. Every page and form passes through it: its
+// request's context carries the browser request as the origin of the API calls made with it
+// (forBrowser).
 func (c *Console) public(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(forBrowser(r.Context(), r))
 		v := c.visit(w, r)
 		if err := h(w, r, v); err != nil {
 			c.fail(w, r, v, err)
@@ -267,7 +270,7 @@ func (c *Console) action(a actionFunc) http.Handler {
 			http.Redirect(w, r, "/console/sign-in", http.StatusSeeOther)
 			return nil
 		}
-		back, done, err := a(forBrowser(r.Context(), r), r, v.sess)
+		back, done, err := a(r.Context(), r, v.sess)
 		switch {
 		case errors.Is(err, client.ErrUnauthorized):
 			return err // the credential is no longer accepted: fail signs the browser out

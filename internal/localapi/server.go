@@ -189,8 +189,6 @@ type Server struct {
 	resetMu sync.Mutex
 	// inFlight holds the Idempotency-Keys of the writes being served (see writeSync).
 	inFlight keysInFlight
-	// passwordHashIterations is Config.PasswordHashIterations, or its default.
-	passwordHashIterations int
 	// hashGate bounds the password checks and changes that run at once; loginLimits are the
 	// login rate limits (login.go).
 	hashGate    *hashGate
@@ -232,12 +230,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
 
-		passwordHashIterations: cfg.PasswordHashIterations,
-		hashGate:               newHashGate(login.HashConcurrency),
-		loginLimits:            newLoginLimits(login),
-	}
-	if s.passwordHashIterations == 0 {
-		s.passwordHashIterations = DefaultPasswordHashIterations
+		hashGate:    newHashGate(login.HashConcurrency),
+		loginLimits: newLoginLimits(login),
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -249,7 +243,11 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: s.passwordHashIterations}
+		iterations := cfg.PasswordHashIterations
+		if iterations == 0 {
+			iterations = DefaultPasswordHashIterations
+		}
+		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: iterations}
 	}
 	if err := s.init(ctx); err != nil {
 		db.Close()
@@ -277,8 +275,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// consolePrefix is where the console is served, beside the API.
-const consolePrefix = "/console/"
+// ConsolePrefix is where the console (Config.Console) is served, beside the API.
+const ConsolePrefix = "/console/"
 
 // withConsole serves the console under /console/ and the API everywhere else. It logs one line
 // per console request (method, path without its query, status, duration): never a form value, a
@@ -286,14 +284,14 @@ const consolePrefix = "/console/"
 func withConsole(api, con http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasPrefix(r.URL.Path, consolePrefix):
+		case strings.HasPrefix(r.URL.Path, ConsolePrefix):
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
 			con.ServeHTTP(rec, r)
 			log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"duration", time.Since(start).Round(time.Microsecond))
-		case r.URL.Path == strings.TrimSuffix(consolePrefix, "/"):
-			http.Redirect(w, r, consolePrefix, http.StatusMovedPermanently)
+		case r.URL.Path == strings.TrimSuffix(ConsolePrefix, "/"):
+			http.Redirect(w, r, ConsolePrefix, http.StatusMovedPermanently)
 		default:
 			api.ServeHTTP(w, r)
 		}

@@ -40,7 +40,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Prefix is the path the console is served under.
-const Prefix = "/console/"
+const Prefix = localapi.ConsolePrefix
 
 // maxFormBytes bounds a submitted form.
 const maxFormBytes = 64 << 10

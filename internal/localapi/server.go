@@ -189,8 +189,8 @@ type Server struct {
 	resetMu sync.Mutex
 	// inFlight holds the Idempotency-Keys of the writes being served (see writeSync).
 	inFlight keysInFlight
-	// hashGate bounds the password checks and changes that run at once; loginLimits are the
-	// login rate limits (login.go).
+	// hashGate bounds the password checks and changes that run at once (idp is wrapped in it:
+	// gatedIDP); loginLimits are the login rate limits (login.go).
 	hashGate    *hashGate
 	loginLimits *loginLimits
 }
@@ -249,6 +249,7 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: iterations}
 	}
+	s.idp = &gatedIDP{IdentityProvider: s.idp, gate: s.hashGate}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err

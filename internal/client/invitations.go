@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -69,23 +70,18 @@ func (s *invitations) index() indexed[Invitation] {
 // with the API (that would cost a request per email), so a caller that needs to know follows it
 // with an authoritative lookup.
 func (s *invitations) PendingByEmail(ctx context.Context, email string) (inv *Invitation, found bool) {
-	if s.c.cache == nil || email == "" {
+	if email == "" {
 		return nil, false
 	}
-	snap, err := snapshotOf(ctx, s.c, s.index())
-	if err != nil {
-		return nil, false
-	}
-	v, ok := snap.lookupEmail(email)
-	if !ok {
-		return nil, false
-	}
-	inv, ok = v.(*Invitation)
-	if !ok || inv.Status != InvitationPending {
-		return nil, false
-	}
-	return clone(inv), true
+	// The snapshot's email index holds pending invitations only (index's emailOf).
+	inv, err := cachedReadByEmail(ctx, s.c, s.index(), email, func(context.Context) (*Invitation, error) {
+		return nil, errNotCached
+	})
+	return inv, err == nil
 }
+
+// errNotCached is PendingByEmail's miss: its direct lookup asks nothing of the API.
+var errNotCached = errors.New("not in the read cache")
 
 func (o InvitationListOptions) query() url.Values {
 	q := url.Values{}

@@ -87,11 +87,16 @@ func TestE2EPagesStreamOnDemand(t *testing.T) {
 
 	// A failed request is yielded as the last pair.
 	dead := e.client(Config{Token: "oat_AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", MaxRetries: -1})
+	calls = 0
 	for data, err := range dead.OAuthClients.Pages(ctx) {
+		calls++
 		if data != nil {
 			t.Errorf("a refused credential yielded %d objects", len(data))
 		}
 		wantIs(t, err, ErrUnauthorized)
+	}
+	if calls != 1 {
+		t.Errorf("a refused credential: %d pairs yielded, want 1", calls)
 	}
 }
 

@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -142,12 +141,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeJSON answers a JSON body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		// Only our own wire types are marshalled; they always marshal.
-		panic(fmt.Sprintf("localapi: marshal %T: %v", v, err))
-	}
-	writeRawJSON(w, status, body)
+	writeRawJSON(w, status, mustJSON(v))
 }
 
 func writeRawJSON(w http.ResponseWriter, status int, body []byte) {

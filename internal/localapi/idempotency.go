@@ -24,15 +24,14 @@ const (
 	secretBootstrapToken = "bootstrap_token"
 )
 
-// outcome is a write's answer: the status, the body, and where the body holds a one-time
+// outcome is a write's answer: the status, the body, and whether the body holds a one-time
 // secret (which the idempotency record must not keep).
 type outcome struct {
 	status int
 	body   any
-	// secret, when set, is the one-time secret at body's JSON member secretField, belonging to
-	// the object secretObjectID of kind secretKind.
+	// secretKind, when set, says body holds the one-time secret of the object secretObjectID:
+	// its idempotency record keeps no body (a replay rebuilds the answer from the object).
 	secretKind     string
-	secretField    string
 	secretObjectID string
 	// after runs once the transaction has committed (emails, through call.send), and only for a
 	// first answer, never for a replay.
@@ -170,9 +169,7 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 		}
 		stored := body
 		if o.secretKind != "" {
-			if stored, err = setMember(body, o.secretField, ""); err != nil {
-				return err
-			}
+			stored = noBody
 		}
 		return tx.PutIdempotencyRecord(&store.IdempotencyRecord{
 			OrganizationID: c.p.org.ID, Key: key, Fingerprint: fp, Status: o.status, Body: stored,
@@ -203,6 +200,10 @@ func (c *call) writeSync(fn func(tx *store.Tx) (*outcome, error), sync func(ctx 
 // once the write has committed does not leave that work half done. (A retry would only replay the
 // answer: an invitation's email would never be sent.)
 func (c *call) afterCommit() context.Context { return context.WithoutCancel(c.r.Context()) }
+
+// noBody is the stored body of an answer that held a one-time secret: never read (replay rebuilds
+// such an answer from the object), but the column is NOT NULL.
+var noBody = []byte("{}")
 
 // replay rebuilds a recorded answer. An answer without a one-time secret is the first answer,
 // byte for byte. An answer with one cannot be (the first secret was never stored): the object
@@ -258,18 +259,4 @@ func (s *Server) replay(tx *store.Tx, rec *store.IdempotencyRecord, now time.Tim
 	default:
 		return nil, fmt.Errorf("idempotency record with unknown secret kind %q", rec.SecretKind)
 	}
-}
-
-// setMember sets one member of a JSON object.
-func setMember(body []byte, name, value string) ([]byte, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, err
-	}
-	v, err := json.Marshal(value)
-	if err != nil {
-		return nil, err
-	}
-	m[name] = v
-	return json.Marshal(m)
 }

@@ -103,6 +103,27 @@ func (g *hashGate) do(ctx context.Context, fn func() error) error {
 // waiting is how many callers wait for a slot.
 func (g *hashGate) waiting() int { return int(g.queued.Load()) }
 
+// gatedIDP is the server's IdentityProvider: every password check and change passes through the
+// gate (NewServer wraps the configured or embedded provider once).
+type gatedIDP struct {
+	IdentityProvider
+	gate *hashGate
+}
+
+// SetPassword implements IdentityProvider, through the gate.
+func (p *gatedIDP) SetPassword(ctx context.Context, id, password string) error {
+	return p.gate.do(ctx, func() error { return p.IdentityProvider.SetPassword(ctx, id, password) })
+}
+
+// CheckPassword implements IdentityProvider, through the gate.
+func (p *gatedIDP) CheckPassword(ctx context.Context, id, password string) (ok bool, err error) {
+	err = p.gate.do(ctx, func() (err error) {
+		ok, err = p.IdentityProvider.CheckPassword(ctx, id, password)
+		return err
+	})
+	return ok, err
+}
+
 // keyedLimiter is a token-bucket rate limiter per key. A key's limiter is forgotten once its
 // bucket is full again (it then limits nothing), so the map holds only keys with recent attempts.
 type keyedLimiter struct {
@@ -212,11 +233,7 @@ func (s *Server) login(c *call) error {
 	if len(candidates) > 0 {
 		account = candidates[0].ID
 	}
-	var ok bool
-	err = s.hashGate.do(ctx, func() (err error) {
-		ok, err = s.idp.CheckPassword(ctx, account, password)
-		return err
-	})
+	ok, err := s.idp.CheckPassword(ctx, account, password)
 	if err != nil {
 		return c.idpUnavailable(err, "retry")
 	}

@@ -49,7 +49,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	recovered := s.recoverer(faulty)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := "req_" + hex.EncodeToString(randomBytes(10))
+		id := newRequestID()
 		ri := &requestInfo{route: s.routeKey(r)}
 		ctx := context.WithValue(context.WithValue(r.Context(), ctxRequestID, id), ctxRequestInfo, ri)
 		r = r.WithContext(ctx)
@@ -69,6 +69,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		s.log.Info("request", attrs...)
 	})
 }
+
+// newRequestID makes a request's id (X-Request-Id, and the error envelope's request_id).
+func newRequestID() string { return "req_" + hex.EncodeToString(randomBytes(10)) }
 
 // routeKey is the statistics and log key of a request: "METHOD /pattern" of the operation it
 // reaches, "METHOD /path-pattern" when the method is not allowed there, or "unmatched".

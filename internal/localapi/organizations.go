@@ -156,7 +156,7 @@ func (s *Server) createOrganization(c *call) error {
 		return &outcome{
 			status:     http.StatusCreated,
 			body:       wireOrganizationCreated{wireOrganization: toWireOrganization(org), BootstrapToken: key.token, BootstrapTokenID: key.id},
-			secretKind: secretBootstrapToken, secretField: "bootstrap_token", secretObjectID: key.id,
+			secretKind: secretBootstrapToken, secretObjectID: key.id,
 		}, nil
 	})
 }

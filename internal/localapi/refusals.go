@@ -2,7 +2,6 @@ package localapi
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -115,7 +114,7 @@ func netHTTPRefusal(p []byte) (status int, text string, ok bool) {
 // refusalAnswer is the envelope for a refusal by net/http, explained from the request's head.
 func (s *Server) refusalAnswer(status int, text string, head []byte) []byte {
 	field, message := explainRefusal(status, text, head)
-	id := "req_" + hex.EncodeToString(randomBytes(10))
+	id := newRequestID()
 	body := mustJSON(errorBody{Error: errorDetail{Code: codeInvalid, Message: message, Field: field, RequestID: id}})
 	s.log.Info("request refused before routing", "status", status, "field", field, "request_id", id)
 	var b bytes.Buffer

@@ -155,13 +155,8 @@ func (s *Server) serveRoute(rt route) http.Handler {
 func (s *Server) prepare(c *call, rt route) error {
 	switch rt.access {
 	case accessLocal:
-		if !isLoopback(c.r) {
-			return errForbidden("/_local operations answer loopback clients only")
-		}
-		if !LoopbackHost(c.r.Host) {
-			// A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) comes from a
-			// loopback address too, under its own name: it must not read the outbox's links.
-			return errForbidden("/_local operations answer requests addressed to a loopback host only (127.0.0.1, [::1] or localhost)")
+		if ok, why := LocalRequest(c.r); !ok {
+			return errForbidden("/_local operations answer %s", why)
 		}
 	case accessAny, accessManage:
 		p, err := s.authenticate(c.r)
@@ -189,9 +184,24 @@ func (s *Server) prepare(c *call, rt route) error {
 	return nil
 }
 
-// LoopbackHost reports whether a Host header (host, or host:port) names a loopback host:
+// LocalRequest is the rule of the requests that /_local operations and the console answer: from a
+// loopback client, addressed to a loopback host. A page of another site whose name resolves to
+// 127.0.0.1 (DNS rebinding) comes from a loopback address too, under its own name: it must not
+// read the outbox's links nor reach the console. When ok is false, why completes "... answer":
+// whom they answer.
+func LocalRequest(r *http.Request) (ok bool, why string) {
+	switch {
+	case !isLoopback(r):
+		return false, "loopback clients only"
+	case !loopbackHost(r.Host):
+		return false, "requests addressed to a loopback host only (127.0.0.1, [::1] or localhost)"
+	}
+	return true, ""
+}
+
+// loopbackHost reports whether a Host header (host, or host:port) names a loopback host:
 // localhost, or a loopback IP address.
-func LoopbackHost(hostport string) bool {
+func loopbackHost(hostport string) bool {
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host = strings.Trim(hostport, "[]")

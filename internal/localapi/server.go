@@ -76,9 +76,9 @@ type Config struct {
 	Login LoginConfig
 
 	// Console, when set, builds the handler served under /console/ (alien-local's browser
-	// console, package console: console.Mount) over the API's own handler, given the rule by
-	// which /_local answers loopback clients only, which the console follows too.
-	Console func(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error)
+	// console, package console: console.Mount) over the API's own handler. It answers the
+	// requests that /_local answers, by the same rule (LocalRequest).
+	Console func(api http.Handler, log *slog.Logger) (http.Handler, error)
 }
 
 // FaultConfig turns on fault and latency injection. Faults never apply to /_local/*, /healthz or
@@ -189,10 +189,8 @@ type Server struct {
 	resetMu sync.Mutex
 	// inFlight holds the Idempotency-Keys of the writes being served (see writeSync).
 	inFlight keysInFlight
-	// passwordHashIterations is Config.PasswordHashIterations, or its default.
-	passwordHashIterations int
-	// hashGate bounds the password checks and changes that run at once; loginLimits are the
-	// login rate limits (login.go).
+	// hashGate bounds the password checks and changes that run at once (idp is wrapped in it:
+	// gatedIDP); loginLimits are the login rate limits (login.go).
 	hashGate    *hashGate
 	loginLimits *loginLimits
 }
@@ -232,12 +230,8 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		stats:  newStats(),
 		faults: newFaults(cfg.Faults),
 
-		passwordHashIterations: cfg.PasswordHashIterations,
-		hashGate:               newHashGate(login.HashConcurrency),
-		loginLimits:            newLoginLimits(login),
-	}
-	if s.passwordHashIterations == 0 {
-		s.passwordHashIterations = DefaultPasswordHashIterations
+		hashGate:    newHashGate(login.HashConcurrency),
+		loginLimits: newLoginLimits(login),
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -249,8 +243,13 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 		s.mailer = &outboxMailer{db: db, print: cfg.PrintEmails}
 	}
 	if s.idp == nil {
-		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: s.passwordHashIterations}
+		iterations := cfg.PasswordHashIterations
+		if iterations == 0 {
+			iterations = DefaultPasswordHashIterations
+		}
+		s.idp = &embeddedIDP{db: db, clock: s.clock, iterations: iterations}
 	}
+	s.idp = &gatedIDP{IdentityProvider: s.idp, gate: s.hashGate}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -267,27 +266,33 @@ func NewServer(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.handler = s.middleware(inner)
 	if cfg.Console != nil {
-		con, err := cfg.Console(s.handler, isLoopback, s.log)
+		con, err := cfg.Console(s.handler, s.log)
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("localapi: console: %w", err)
 		}
-		s.handler = withConsole(s.handler, con)
+		s.handler = withConsole(s.handler, con, s.log)
 	}
 	return s, nil
 }
 
-// consolePrefix is where the console is served, beside the API.
-const consolePrefix = "/console/"
+// ConsolePrefix is where the console (Config.Console) is served, beside the API.
+const ConsolePrefix = "/console/"
 
-// withConsole serves the console under /console/ and the API everywhere else.
-func withConsole(api, con http.Handler) http.Handler {
+// withConsole serves the console under /console/ and the API everywhere else. It logs one line
+// per console request (method, path without its query, status, duration): never a form value, a
+// cookie or a query, which can hold secrets.
+func withConsole(api, con http.Handler, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.HasPrefix(r.URL.Path, consolePrefix):
-			con.ServeHTTP(w, r)
-		case r.URL.Path == strings.TrimSuffix(consolePrefix, "/"):
-			http.Redirect(w, r, consolePrefix, http.StatusMovedPermanently)
+		case strings.HasPrefix(r.URL.Path, ConsolePrefix):
+			start := time.Now()
+			rec := &statusRecorder{ResponseWriter: w}
+			con.ServeHTTP(rec, r)
+			log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"duration", time.Since(start).Round(time.Microsecond))
+		case r.URL.Path == strings.TrimSuffix(ConsolePrefix, "/"):
+			http.Redirect(w, r, ConsolePrefix, http.StatusMovedPermanently)
 		default:
 			api.ServeHTTP(w, r)
 		}

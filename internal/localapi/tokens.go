@@ -124,7 +124,7 @@ func (s *Server) createAPIToken(c *call) error {
 		return &outcome{
 			status:     http.StatusCreated,
 			body:       wireAPITokenCreated{wireAPIToken: toWireAPIToken(t, now), Token: formatAPIToken(t.ID, secret)},
-			secretKind: secretAPIToken, secretField: "token", secretObjectID: t.ID,
+			secretKind: secretAPIToken, secretObjectID: t.ID,
 		}, nil
 	})
 }
@@ -197,7 +197,7 @@ func (s *Server) createOAuthClient(c *call) error {
 		return &outcome{
 			status:     http.StatusCreated,
 			body:       wireOAuthClientCreated{wireOAuthClient: toWireOAuthClient(cl), ClientSecret: secret},
-			secretKind: secretOAuthClient, secretField: "client_secret", secretObjectID: cl.ID,
+			secretKind: secretOAuthClient, secretObjectID: cl.ID,
 		}, nil
 	})
 }

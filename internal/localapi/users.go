@@ -518,7 +518,7 @@ func (s *Server) resetPassword(c *call) error {
 	if err := s.syncIdentity(ctx, u.ID); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
-	if err := s.hashGate.do(ctx, func() error { return s.idp.SetPassword(ctx, u.ID, password) }); err != nil {
+	if err := s.idp.SetPassword(ctx, u.ID, password); err != nil {
 		return c.idpUnavailable(err, "the password was not set and the link still works: retry")
 	}
 	// The password is set: spend the link even if the client has left meanwhile.

@@ -374,7 +374,11 @@ func TestPasswordHashIterationsFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if idp, ok := s.idp.(*embeddedIDP); !ok || idp.iterations != DefaultPasswordHashIterations || DefaultPasswordHashIterations != 600_000 {
+	var inner IdentityProvider
+	if g, ok := s.idp.(*gatedIDP); ok {
+		inner = g.IdentityProvider
+	}
+	if idp, ok := inner.(*embeddedIDP); !ok || idp.iterations != DefaultPasswordHashIterations || DefaultPasswordHashIterations != 600_000 {
 		t.Errorf("by default the embedded identity provider hashes with %+v, want %d iterations", s.idp, 600_000)
 	}
 	if _, err := NewServer(context.Background(), Config{DBPath: store.Memory, PasswordHashIterations: -1}); err == nil {

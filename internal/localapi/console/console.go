@@ -40,7 +40,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Prefix is the path the console is served under.
-const Prefix = "/console/"
+const Prefix = localapi.ConsolePrefix
 
 // maxFormBytes bounds a submitted form.
 const maxFormBytes = 64 << 10
@@ -49,14 +49,9 @@ const maxFormBytes = 64 << 10
 type Config struct {
 	// API is the local API's handler: every page reads it and every form acts through it.
 	API http.Handler
-	// Local reports whether a request comes from a client that may use the console (alien-local:
-	// a loopback client, the rule of its /_local operations). Others get 403.
-	Local func(*http.Request) bool
-	// Logger receives one line per console request (method, path without its query, status,
-	// duration): never a form value, a cookie or a query, which can hold secrets (nil: discarded).
+	// Logger receives the console's errors (nil: discarded); alien-local logs one line per console
+	// request.
 	Logger *slog.Logger
-	// Now is the sessions' clock (nil: time.Now).
-	Now func() time.Time
 }
 
 // Console is the console's http.Handler, to be mounted at Prefix.
@@ -76,17 +71,11 @@ func New(cfg Config) (*Console, error) {
 	if cfg.API == nil {
 		return nil, errors.New("console: Config.API is nil")
 	}
-	if cfg.Local == nil {
-		return nil, errors.New("console: Config.Local is nil")
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
 	c := &Console{
 		cfg:      cfg,
 		log:      cfg.Logger,
 		http:     &http.Client{Transport: &apiTransport{api: cfg.API}},
-		sessions: newSessions(cfg.Now),
+		sessions: newSessions(time.Now),
 		csrfKey:  make([]byte, 32),
 	}
 	if c.log == nil {
@@ -109,10 +98,9 @@ func New(cfg Config) (*Console, error) {
 	return c, nil
 }
 
-// Mount makes the console over the local API's handler, for localapi.Config.Console: loopback is
-// the API's rule for /_local, which the console follows.
-func Mount(api http.Handler, loopback func(*http.Request) bool, log *slog.Logger) (http.Handler, error) {
-	return New(Config{API: api, Local: loopback, Logger: log})
+// Mount makes the console over the local API's handler, for localapi.Config.Console.
+func Mount(api http.Handler, log *slog.Logger) (http.Handler, error) {
+	return New(Config{API: api, Logger: log})
 }
 
 // newClient is an API client over the in-process transport: no retries (a person is waiting and
@@ -126,51 +114,21 @@ func (c *Console) newClient(cfg client.Config) (*client.Client, error) {
 	return client.New(cfg)
 }
 
-// ServeHTTP serves the console: loopback clients only, addressed to a loopback host name.
+// ServeHTTP serves the console: loopback clients only, addressed to a loopback host name, the
+// rule of alien-local's /_local operations (localapi.LocalRequest).
 func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rec := &statusWriter{ResponseWriter: w}
-	h := rec.Header()
+	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "+
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer") // links carry tokens: never pass them on
 	h.Set("X-Frame-Options", "DENY")
-	switch {
-	case !c.cfg.Local(r):
-		c.refuse(rec, r, http.StatusForbidden, "The console answers loopback clients only, as alien-local's /_local operations do.")
-	case !localapi.LoopbackHost(r.Host):
-		// A page of another site whose name resolves to 127.0.0.1 (DNS rebinding) must not
-		// reach the console.
-		c.refuse(rec, r, http.StatusForbidden, "The console answers requests addressed to a loopback host only (127.0.0.1, [::1] or localhost).")
-	default:
-		c.handler.ServeHTTP(rec, r)
+	if ok, why := localapi.LocalRequest(r); !ok {
+		c.refuse(w, r, http.StatusForbidden, "The console answers "+why+", as alien-local's /_local operations do.")
+		return
 	}
-	c.log.Info("console request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-		"duration", time.Since(start).Round(time.Microsecond))
+	c.handler.ServeHTTP(w, r)
 }
-
-// statusWriter remembers the status of an answer, for the log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (c *Console) routes() *http.ServeMux {
 	mux := http.NewServeMux()
@@ -262,9 +220,12 @@ func (c *Console) visit(w http.ResponseWriter, r *http.Request) *visit {
 // handler is a page or a form of the console.
 type handler func(w http.ResponseWriter, r *http.Request, v *visit) error
 
-// public serves a page that needs no session.
+// public serves a page that needs no session. Every page and form passes through it: its
+// request's context carries the browser request as the origin of the API calls made with it
+// (forBrowser).
 func (c *Console) public(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(forBrowser(r.Context(), r))
 		v := c.visit(w, r)
 		if err := h(w, r, v); err != nil {
 			c.fail(w, r, v, err)
@@ -309,7 +270,7 @@ func (c *Console) action(a actionFunc) http.Handler {
 			http.Redirect(w, r, "/console/sign-in", http.StatusSeeOther)
 			return nil
 		}
-		back, done, err := a(forBrowser(r.Context(), r), r, v.sess)
+		back, done, err := a(r.Context(), r, v.sess)
 		switch {
 		case errors.Is(err, client.ErrUnauthorized):
 			return err // the credential is no longer accepted: fail signs the browser out

@@ -46,7 +46,7 @@ type invitationView struct {
 
 func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 	token := r.URL.Query().Get("token")
-	link, err := client.Person(c.anon).ViewInvitation(forBrowser(r.Context(), r), token)
+	link, err := client.Person(c.anon).ViewInvitation(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request, v *visi
 }
 
 func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	token, name := r.PostFormValue("token"), strings.TrimSpace(r.PostFormValue("name"))
 	link, err := client.Person(c.anon).ViewInvitation(ctx, token)
 	if err != nil {
@@ -83,7 +83,7 @@ type resetView struct {
 
 func (c *Console) resetPage(w http.ResponseWriter, r *http.Request, v *visit) error {
 	token := r.URL.Query().Get("token")
-	link, err := client.Person(c.anon).ViewPasswordReset(forBrowser(r.Context(), r), token)
+	link, err := client.Person(c.anon).ViewPasswordReset(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (c *Console) resetPage(w http.ResponseWriter, r *http.Request, v *visit) er
 }
 
 func (c *Console) resetPassword(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	token := r.PostFormValue("token")
 	link, err := client.Person(c.anon).ViewPasswordReset(ctx, token)
 	if err != nil {

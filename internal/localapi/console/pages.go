@@ -30,7 +30,7 @@ type organizationView struct {
 }
 
 func (c *Console) organizationPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "organization", "Settings")
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ type membersView struct {
 }
 
 func (c *Console) membersPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "members", "Members")
 	if err != nil {
 		return err
@@ -238,7 +238,7 @@ type apiUsersView struct {
 }
 
 func (c *Console) apiUsersPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "api-users", "API Users")
 	if err != nil {
 		return err
@@ -364,7 +364,7 @@ type tokensView struct {
 }
 
 func (c *Console) tokensPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "api-tokens", "API tokens")
 	if err != nil {
 		return err
@@ -453,7 +453,7 @@ type oauthClientsView struct {
 }
 
 func (c *Console) oauthClientsPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "oauth-clients", "OAuth API clients")
 	if err != nil {
 		return err
@@ -525,7 +525,7 @@ type outboxView struct {
 }
 
 func (c *Console) outboxPage(w http.ResponseWriter, r *http.Request, v *visit) error {
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	d, err := c.frame(ctx, v, "outbox", "Outbox")
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request, v *visit) error
 	if err != nil {
 		return c.signInFailed(w, r, v, view, err)
 	}
-	ctx := forBrowser(r.Context(), r)
+	ctx := r.Context()
 	// The management endpoints decide who may use the console: GET /organization refuses the
 	// Client role (service-account tokens, managed users' sessions) with the API's own message.
 	if _, err := api.Organizations.Current(ctx); err != nil {

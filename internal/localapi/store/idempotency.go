@@ -7,8 +7,8 @@ import (
 )
 
 // IdempotencyRecord is the first answer to an authenticated POST with an Idempotency-Key. Body
-// never holds a secret; SecretKind and SecretObjectID name the object whose secret a replay
-// re-keys.
+// never holds a secret: when SecretKind is set, Body is a placeholder and SecretKind and
+// SecretObjectID name the object whose secret a replay re-keys (and whose answer it rebuilds).
 type IdempotencyRecord struct {
 	OrganizationID string
 	Key            string

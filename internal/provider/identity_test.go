@@ -239,39 +239,61 @@ func TestIdentity_importByIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := e.invite("Invited.Person@Example.com", client.RoleViewer)
+	// Non-ASCII emails: the identity is the key the API compares by (Unicode case folding, ß
+	// folds to ss), not strings.ToLower's.
+	strasse := e.invite("Straße@Example.de", client.RoleViewer)
+	jose := e.invite("JOSÉ@example.com", client.RoleWriter)
 	me, err := e.owner.Identity.Read(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	for _, c := range []struct {
-		typeName string
-		identity map[string]tftypes.Value
-		want     map[string]any
+		typeName     string
+		identity     map[string]tftypes.Value
+		want         map[string]any
+		wantIdentity string // alien_member's identity email; the others keep the id given
 	}{
-		{"alien_organization", map[string]tftypes.Value{"id": str(me.Organization.ID)}, map[string]any{"id": me.Organization.ID, "plan": "enterprise", "bootstrap_token": nil}},
-		{"alien_service_account", map[string]tftypes.Value{"id": str(sa.ID)}, map[string]any{"email": "Import-Bot@Example.com", "description": "imported", "active": true}},
-		{"alien_managed_user", map[string]tftypes.Value{"id": str(mu.ID)}, map[string]any{"first_name": "Ada", "password_reset_trigger": nil}},
-		{"alien_oauth_client", map[string]tftypes.Value{"id": str(oc.ID)}, map[string]any{"name": "imported client", "client_secret": nil}},
-		{"alien_api_token", map[string]tftypes.Value{"id": str(tok.ID)}, map[string]any{"name": "imported token", "scope": "read_write", "token": nil, "keepers": nil}},
-		{"alien_invitation", map[string]tftypes.Value{"id": str(inv.ID)}, map[string]any{"email": inv.Email, "status": "pending"}},
+		{"alien_organization", map[string]tftypes.Value{"id": str(me.Organization.ID)}, map[string]any{"id": me.Organization.ID, "plan": "enterprise", "bootstrap_token": nil}, ""},
+		{"alien_service_account", map[string]tftypes.Value{"id": str(sa.ID)}, map[string]any{"email": "Import-Bot@Example.com", "description": "imported", "active": true}, ""},
+		{"alien_managed_user", map[string]tftypes.Value{"id": str(mu.ID)}, map[string]any{"first_name": "Ada", "password_reset_trigger": nil}, ""},
+		{"alien_oauth_client", map[string]tftypes.Value{"id": str(oc.ID)}, map[string]any{"name": "imported client", "client_secret": nil}, ""},
+		{"alien_api_token", map[string]tftypes.Value{"id": str(tok.ID)}, map[string]any{"name": "imported token", "scope": "read_write", "token": nil, "keepers": nil}, ""},
+		{"alien_invitation", map[string]tftypes.Value{"id": str(inv.ID)}, map[string]any{"email": inv.Email, "status": "pending"}, ""},
 		{"alien_member", map[string]tftypes.Value{"email": str("invited.person@example.com")},
-			map[string]any{"id": inv.ID, "email": "Invited.Person@Example.com", "status": "invited", "invitation_id": inv.ID}},
+			map[string]any{"id": inv.ID, "email": "Invited.Person@Example.com", "status": "invited", "invitation_id": inv.ID},
+			"invited.person@example.com"},
 		{"alien_member", map[string]tftypes.Value{"email": str("INVITED.person@example.com")},
-			map[string]any{"email": "Invited.Person@Example.com", "status": "invited"}},
+			map[string]any{"email": "Invited.Person@Example.com", "status": "invited"}, "invited.person@example.com"},
+		{"alien_member", map[string]tftypes.Value{"email": str("strasse@example.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de", "status": "invited", "invitation_id": strasse.ID},
+			"strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("STRASSE@example.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de", "status": "invited"}, "strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("straße@EXAMPLE.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de"}, "strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("josé@example.com")},
+			map[string]any{"id": jose.ID, "email": "JOSÉ@example.com", "status": "invited", "role": "writer"}, "josé@example.com"},
+		{"alien_member", map[string]tftypes.Value{"email": str("JOSE\u0301@Example.COM")},
+			map[string]any{"id": jose.ID, "email": "JOSÉ@example.com"}, "josé@example.com"},
 	} {
 		got := e.importByIdentity(e.resourceTypes(c.typeName), c.identity)
 		testNoErrorDiagnostics(t, "reading the imported "+c.typeName, got.diags)
 		for k, v := range c.want {
 			if got.state[k] != v {
-				t.Errorf("%s imported by identity: %s = %v, want %v", c.typeName, k, got.state[k], v)
+				t.Errorf("%s imported by identity %v: %s = %v, want %v", c.typeName, c.identity, k, got.state[k], v)
 			}
 		}
 		for k, v := range c.identity {
-			var given string
-			_ = v.As(&given)
-			if want := strings.ToLower(given); got.identity[k] != want && got.identity[k] != given {
-				t.Errorf("%s imported by identity: identity %v, want %s = %q", c.typeName, got.identity, k, given)
+			var want string
+			if err := v.As(&want); err != nil {
+				t.Fatal(err)
+			}
+			if c.wantIdentity != "" {
+				want = c.wantIdentity
+			}
+			if got.identity[k] != want || len(got.identity) != 1 {
+				t.Errorf("%s imported by identity %v: identity %v, want %s = %q", c.typeName, c.identity, got.identity, k, want)
 			}
 		}
 	}
@@ -308,7 +330,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 			t.Fatalf("%s imported: %v", email, got.state)
 		}
 	}
-	// Invitations: 151 pending and 150 accepted (301, 4 pages); members: 151 (2 pages).
+	// Invitations: 153 pending and 150 accepted (303, 4 pages); members: 151 (2 pages).
 	fresh.expectRequests("importing 300 people by identity", map[string]int{"GET /invitations": 4, "GET /members": 2})
 }
 

@@ -70,10 +70,13 @@ func (e *rpcTestEnv) resourceTypes(typeName string) rpcResource {
 	return rpcResource{typeName: typeName, stateType: s.ValueType(), identityType: identities.IdentitySchemas[typeName].ValueType()}
 }
 
-// rpcRead is what ReadResource answered, decoded.
+// rpcRead is what ReadResource answered, decoded, and as it was (to read again with, as
+// Terraform's next refresh does).
 type rpcRead struct {
-	state, identity map[string]any // nil: none
-	diags           []*tfprotov6.Diagnostic
+	state, identity       map[string]any // nil: none
+	diags                 []*tfprotov6.Diagnostic
+	rawState, rawIdentity map[string]tftypes.Value // nil: none
+	private               []byte
 }
 
 // read calls ReadResource with a state holding values (the others null), identity (nil: none)
@@ -94,15 +97,29 @@ func (e *rpcTestEnv) read(r rpcResource, values map[string]tftypes.Value, identi
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	out := rpcRead{diags: resp.Diagnostics}
+	out := rpcRead{diags: resp.Diagnostics, private: resp.Private}
 	if resp.NewState != nil {
-		if v, err := resp.NewState.Unmarshal(r.stateType); err == nil && !v.IsNull() {
+		v, err := resp.NewState.Unmarshal(r.stateType)
+		if err != nil {
+			e.t.Fatalf("reading %s: the new state: %v", r.typeName, err)
+		}
+		if !v.IsNull() {
 			out.state = testDecode(e.t, resp.NewState, r.stateType)
+			if err := v.As(&out.rawState); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 	}
 	if resp.NewIdentity != nil && resp.NewIdentity.IdentityData != nil {
-		if v, err := resp.NewIdentity.IdentityData.Unmarshal(r.identityType); err == nil && !v.IsNull() {
+		v, err := resp.NewIdentity.IdentityData.Unmarshal(r.identityType)
+		if err != nil {
+			e.t.Fatalf("reading %s: the new identity: %v", r.typeName, err)
+		}
+		if !v.IsNull() {
 			out.identity = testDecode(e.t, resp.NewIdentity.IdentityData, r.identityType)
+			if err := v.As(&out.rawIdentity); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 	}
 	return out
@@ -332,6 +349,42 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	}
 	// Invitations: 153 pending and 150 accepted (303, 4 pages); members: 151 (2 pages).
 	fresh.expectRequests("importing 300 people by identity", map[string]int{"GET /invitations": 4, "GET /members": 2})
+}
+
+// TestIdentity_memberInvitationToMembership follows one alien_member from invitation to
+// membership, as Terraform sees it: imported by identity while invited, then refreshed (by the
+// next run's provider process) with that state and identity after the person accepted. The identity (the email's key) does not change,
+// though the object behind it does (the invitation's id becomes the member's).
+func TestIdentity_memberInvitationToMembership(t *testing.T) {
+	t.Parallel()
+	e := startRPCTestEnv(t)
+	const email = "Straße.Joiner@Example.de"
+	inv := e.invite(email, client.RoleWriter)
+	r := e.resourceTypes("alien_member")
+
+	imported := e.importByIdentity(r, map[string]tftypes.Value{"email": tftypes.NewValue(tftypes.String, "STRASSE.joiner@example.de")})
+	testNoErrorDiagnostics(t, "reading the imported invitation", imported.diags)
+	if imported.state["id"] != inv.ID || imported.state["status"] != "invited" || imported.state["email"] != email ||
+		fmt.Sprint(imported.identity) != "map[email:strasse.joiner@example.de]" {
+		t.Fatalf("imported while invited: state %v, identity %v", imported.state, imported.identity)
+	}
+
+	member := e.accept(email)
+	if !strings.HasPrefix(member.ID, "mem_") {
+		t.Fatalf("accepted: member id %q", member.ID)
+	}
+	// The next plan: a new provider process (this one's read cache holds the invitation pending).
+	fresh := startRPCTestEnvFor(t, e.inst)
+	got := fresh.read(fresh.resourceTypes("alien_member"), imported.rawState, imported.rawIdentity, imported.private)
+	testNoErrorDiagnostics(t, "refreshing after the invitation was accepted", got.diags)
+	if fmt.Sprint(got.identity) != "map[email:strasse.joiner@example.de]" {
+		t.Errorf("the identity changed from invitation to membership: %v, want map[email:strasse.joiner@example.de]", got.identity)
+	}
+	for k, v := range map[string]any{"id": member.ID, "status": "active", "email": email, "role": "writer", "invitation_id": nil} {
+		if got.state[k] != v {
+			t.Errorf("refreshed after the invitation was accepted: %s = %v, want %v (state %v)", k, got.state[k], v, got.state)
+		}
+	}
 }
 
 // TestAccIdentity_createAndImportBlock creates one resource of every kind and checks each one's

@@ -130,10 +130,14 @@ func (e *rpcTestEnv) expectRequests(what string, want map[string]int) {
 // addMember invites email as role and accepts the invitation through its emailed link.
 func (e *rpcTestEnv) addMember(email string, role client.Role) *client.Member {
 	e.t.Helper()
+	e.invite(email, role)
+	return e.accept(email)
+}
+
+// accept accepts the latest invitation sent to email through its emailed link.
+func (e *rpcTestEnv) accept(email string) *client.Member {
+	e.t.Helper()
 	ctx := context.Background()
-	if _, err := e.owner.Invitations.Create(ctx, client.InvitationCreateOptions{Email: email, Role: role}); err != nil {
-		e.t.Fatalf("inviting %s: %v", email, err)
-	}
 	emails, err := client.Local(e.owner).Outbox(ctx, email)
 	if err != nil || len(emails) == 0 {
 		e.t.Fatalf("the invitation email to %s: %v (%d emails)", email, err, len(emails))

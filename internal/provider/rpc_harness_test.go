@@ -216,15 +216,21 @@ func testGoValue(t *testing.T, v tftypes.Value) any {
 	switch {
 	case v.Type().Is(tftypes.String):
 		var s string
-		_ = v.As(&s)
+		if err := v.As(&s); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		return s
 	case v.Type().Is(tftypes.Bool):
 		var b bool
-		_ = v.As(&b)
+		if err := v.As(&b); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		return b
 	case v.Type().Is(tftypes.Number):
 		var n big.Float
-		_ = v.As(&n)
+		if err := v.As(&n); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		f, _ := n.Float64()
 		return f
 	case v.Type().Is(tftypes.Object{}), v.Type().Is(tftypes.Map{}):

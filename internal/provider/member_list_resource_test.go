@@ -128,6 +128,23 @@ func TestMemberListResource(t *testing.T) {
 		e.expectRequests("limit 0", map[string]int{})
 	})
 
+	t.Run("results stream as the pages come in", func(t *testing.T) {
+		// Stopping after the first result: the first page of members only, though the limit
+		// allows every person (253, five pages).
+		results := e.listFirst(typ, nil, false, 1000)
+		if len(results) != 1 || results[0].DisplayName != bootstrapOwner[0].Email {
+			t.Errorf("the first result: %v, want %s", results, bootstrapOwner[0].Email)
+		}
+		e.expectRequests("stopping after the first person", map[string]int{"GET /members": 1})
+		// The first invited person is on the first page of invitations (the members are read
+		// first, to leave out the invitations they accepted).
+		results = e.listFirst(typ, map[string]tftypes.Value{"status": str("invited")}, false, 1000)
+		if len(results) != 1 || results[0].DisplayName != resent.Email {
+			t.Errorf("the first invited person: %v, want %s", results, resent.Email)
+		}
+		e.expectRequests("stopping after the first invited person", map[string]int{"GET /members": 2, "GET /invitations": 1})
+	})
+
 	t.Run("filters", func(t *testing.T) {
 		for _, c := range []struct {
 			role, status string

@@ -88,11 +88,21 @@ func testAccActionProvider(t *testing.T, values map[string]tftypes.Value) *testA
 // testFailOnDiagnostics fails the test when an RPC answered an error.
 func testFailOnDiagnostics(t *testing.T, rpc string, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
+	if err := diagsError(diags); err != nil {
+		t.Fatalf("%s: %v", rpc, err)
+	}
+}
+
+// diagsError joins the error diagnostics (nil when there is none): testFailOnDiagnostics for
+// goroutines other than the test's, which may not call t.Fatal.
+func diagsError(diags []*tfprotov6.Diagnostic) error {
+	var errs []error
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
+			errs = append(errs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
 		}
 	}
+	return errors.Join(errs...)
 }
 
 // testActionRun is what Terraform would show of one run of an action: its progress messages and

@@ -150,7 +150,7 @@ func (e *rpcTestEnv) importAndRead(r rpcResource, req *tfprotov6.ImportResourceS
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	testNoErrorDiagnostics(e.t, "importing "+r.typeName, resp.Diagnostics)
+	testFailOnDiagnostics(e.t, "importing "+r.typeName, resp.Diagnostics)
 	if len(resp.ImportedResources) != 1 {
 		e.t.Fatalf("importing %s: %d resources", r.typeName, len(resp.ImportedResources))
 	}
@@ -199,7 +199,7 @@ func TestIdentity_readWithoutPriorIdentity(t *testing.T) {
 			map[string]any{"email": "identity.person@example.com"}},
 	} {
 		got := e.read(e.resourceTypes(c.typeName), c.state, nil, nil)
-		testNoErrorDiagnostics(t, "reading "+c.typeName, got.diags)
+		testFailOnDiagnostics(t, "reading "+c.typeName, got.diags)
 		if got.state == nil || fmt.Sprint(got.identity) != fmt.Sprint(c.identity) {
 			t.Errorf("%s: state %v, identity %v; want the object and identity %v", c.typeName, got.state, got.identity, c.identity)
 		}
@@ -295,7 +295,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 			map[string]any{"id": jose.ID, "email": "JOSÉ@example.com"}, "josé@example.com"},
 	} {
 		got := e.importByIdentity(e.resourceTypes(c.typeName), c.identity)
-		testNoErrorDiagnostics(t, "reading the imported "+c.typeName, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+c.typeName, got.diags)
 		for k, v := range c.want {
 			if got.state[k] != v {
 				t.Errorf("%s imported by identity %v: %s = %v, want %v", c.typeName, c.identity, k, got.state[k], v)
@@ -319,7 +319,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	// identity is the same.
 	for _, given := range []string{"invited.person@example.com", "INVITED.PERSON@example.com"} {
 		got := e.importByID(e.resourceTypes("alien_member"), given)
-		testNoErrorDiagnostics(t, "reading the imported "+given, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+given, got.diags)
 		if got.state["email"] != given || got.state["id"] != inv.ID || got.identity["email"] != "invited.person@example.com" {
 			t.Errorf("imported by the id %q: state %v, identity %v", given, got.state, got.identity)
 		}
@@ -338,7 +338,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	r := fresh.resourceTypes("alien_member")
 	for _, email := range emails {
 		got := fresh.importByIdentity(r, map[string]tftypes.Value{"email": str(email)})
-		testNoErrorDiagnostics(t, "reading the imported "+email, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+email, got.diags)
 		want := "invited"
 		if strings.HasPrefix(email, "active-") {
 			want = "active"
@@ -363,7 +363,7 @@ func TestIdentity_memberInvitationToMembership(t *testing.T) {
 	r := e.resourceTypes("alien_member")
 
 	imported := e.importByIdentity(r, map[string]tftypes.Value{"email": tftypes.NewValue(tftypes.String, "STRASSE.joiner@example.de")})
-	testNoErrorDiagnostics(t, "reading the imported invitation", imported.diags)
+	testFailOnDiagnostics(t, "reading the imported invitation", imported.diags)
 	if imported.state["id"] != inv.ID || imported.state["status"] != "invited" || imported.state["email"] != email ||
 		fmt.Sprint(imported.identity) != "map[email:strasse.joiner@example.de]" {
 		t.Fatalf("imported while invited: state %v, identity %v", imported.state, imported.identity)
@@ -376,7 +376,7 @@ func TestIdentity_memberInvitationToMembership(t *testing.T) {
 	// The next plan: a new provider process (this one's read cache holds the invitation pending).
 	fresh := startRPCTestEnvFor(t, e.inst)
 	got := fresh.read(fresh.resourceTypes("alien_member"), imported.rawState, imported.rawIdentity, imported.private)
-	testNoErrorDiagnostics(t, "refreshing after the invitation was accepted", got.diags)
+	testFailOnDiagnostics(t, "refreshing after the invitation was accepted", got.diags)
 	if fmt.Sprint(got.identity) != "map[email:strasse.joiner@example.de]" {
 		t.Errorf("the identity changed from invitation to membership: %v, want map[email:strasse.joiner@example.de]", got.identity)
 	}

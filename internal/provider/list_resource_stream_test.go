@@ -81,7 +81,7 @@ func (e *rpcTestEnv) listOK(typeName string, config map[string]tftypes.Value, in
 	e.t.Helper()
 	results := e.list(typeName, config, includeResource, limit)
 	for _, r := range results {
-		testNoErrorDiagnostics(e.t, "listing "+typeName, r.Diagnostics)
+		testFailOnDiagnostics(e.t, "listing "+typeName, r.Diagnostics)
 	}
 	return results
 }
@@ -116,7 +116,7 @@ func TestListResources_registered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testNoErrorDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
+	testFailOnDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
 	identities, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		t.Fatal(err)

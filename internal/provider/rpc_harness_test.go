@@ -73,7 +73,7 @@ func startRPCTestEnvFor(t *testing.T, inst *localapi.Instance) *rpcTestEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testNoErrorDiagnostics(t, "configuring the provider", resp.Diagnostics)
+	testFailOnDiagnostics(t, "configuring the provider", resp.Diagnostics)
 	return e
 }
 
@@ -156,11 +156,7 @@ func (e *rpcTestEnv) accept(email string) *client.Member {
 // invite invites email as role.
 func (e *rpcTestEnv) invite(email string, role client.Role) *client.Invitation {
 	e.t.Helper()
-	inv, err := e.owner.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
-	if err != nil {
-		e.t.Fatalf("inviting %s: %v", email, err)
-	}
-	return inv
+	return testAccInvite(e.t, e.owner, email, role)
 }
 
 // testObjectValue is an object of type typ holding values, its other attributes null.
@@ -253,15 +249,5 @@ func testGoValue(t *testing.T, v tftypes.Value) any {
 			out = append(out, testGoValue(t, e))
 		}
 		return out
-	}
-}
-
-// testNoErrorDiagnostics fails the test on an error diagnostic.
-func testNoErrorDiagnostics(t *testing.T, what string, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
-		}
 	}
 }

@@ -49,12 +49,8 @@ type adoptionInventory struct {
 // run in parallel.
 func testAccAdoptionOrganization(t *testing.T) adoptionInventory {
 	t.Helper()
-	testAccRequireLocal(t)
 	ctx := context.Background()
-	org := testAccNewOrganization(t)
-	if _, err := client.Local(testAccClient(t)).SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
-		t.Fatalf("moving the organization to Enterprise: %v", err)
-	}
+	org := testAccEnterpriseOrganization(t)
 	c := org.Client
 	inv := &adoptionInventory{org: org, adoptable: 1} // the owner's membership
 	must := func(err error) {

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
@@ -88,11 +89,21 @@ func testAccActionProvider(t *testing.T, values map[string]tftypes.Value) *testA
 // testFailOnDiagnostics fails the test when an RPC answered an error.
 func testFailOnDiagnostics(t *testing.T, rpc string, diags []*tfprotov6.Diagnostic) {
 	t.Helper()
+	if err := diagsError(diags); err != nil {
+		t.Fatalf("%s: %v", rpc, err)
+	}
+}
+
+// diagsError joins the error diagnostics (nil when there is none): testFailOnDiagnostics for
+// goroutines other than the test's, which may not call t.Fatal.
+func diagsError(diags []*tfprotov6.Diagnostic) error {
+	var errs []error
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
+			errs = append(errs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
 		}
 	}
+	return errors.Join(errs...)
 }
 
 // testActionRun is what Terraform would show of one run of an action: its progress messages and
@@ -350,20 +361,49 @@ type testAccCLIWorkspace struct {
 // new working directory that runs the CLI under test with the provider built from this tree.
 func testAccNewCLIWorkspace(t *testing.T, config string) *testAccCLIWorkspace {
 	t.Helper()
-	w := &testAccCLIWorkspace{t: t, cli: testAccCLI(t), dir: t.TempDir(), env: testAccDevOverridesEnv(t)}
-	versions := "terraform {\n  required_providers {\n    alien = {\n      source = \"alien-intelligence/alien\"\n    }\n  }\n}\n"
-	for name, content := range map[string]string{"versions.tf": versions, "main.tf": config} {
-		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := testAccEmptyCLIWorkspace(t)
+	w.write("versions.tf", []byte("terraform {\n  required_providers {\n    alien = {\n      source = \"alien-intelligence/alien\"\n    }\n  }\n}\n"))
+	w.write("main.tf", []byte(config))
 	return w
 }
 
-// run runs the CLI with args (and -no-color) and answers its combined output and exit code.
+// testAccEmptyCLIWorkspace is a new working directory, with no configuration yet, that runs the
+// CLI under test with the provider built from this tree.
+func testAccEmptyCLIWorkspace(t *testing.T) *testAccCLIWorkspace {
+	t.Helper()
+	return &testAccCLIWorkspace{t: t, cli: testAccCLI(t), dir: t.TempDir(), env: testAccDevOverridesEnv(t)}
+}
+
+// authenticate makes the CLI call the API as org's owner (its bootstrap token), or, when org is
+// nil, with no credential at all (for commands that call no API).
+func (w *testAccCLIWorkspace) authenticate(org *testAccOrganization) {
+	env := w.env[:0:0]
+	for _, kv := range w.env {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "ALIEN_") {
+			env = append(env, kv)
+		}
+	}
+	if org != nil {
+		env = append(env, envEndpoint+"="+os.Getenv(envEndpoint), envToken+"="+org.Token)
+	}
+	w.env = env
+}
+
+// write writes a file of the configuration.
+func (w *testAccCLIWorkspace) write(name string, content []byte) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, name), content, 0o600); err != nil { //nolint:gosec // the test's own directory and files
+		w.t.Fatal(err)
+	}
+}
+
+// run runs the CLI with args (and -no-color), for at most 10 minutes, and answers its combined
+// output and exit code.
 func (w *testAccCLIWorkspace) run(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command(w.cli.Path, append(args, "-no-color")...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...)
 	cmd.Dir, cmd.Env = w.dir, w.env
 	out, err := cmd.CombinedOutput()
 	var exitErr *exec.ExitError

@@ -13,10 +13,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -49,12 +47,8 @@ type adoptionInventory struct {
 // run in parallel.
 func testAccAdoptionOrganization(t *testing.T) adoptionInventory {
 	t.Helper()
-	testAccRequireLocal(t)
 	ctx := context.Background()
-	org := testAccNewOrganization(t)
-	if _, err := client.Local(testAccClient(t)).SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
-		t.Fatalf("moving the organization to Enterprise: %v", err)
-	}
+	org := testAccEnterpriseOrganization(t)
 	c := org.Client
 	inv := &adoptionInventory{org: org, adoptable: 1} // the owner's membership
 	must := func(err error) {
@@ -133,57 +127,8 @@ func testAccAdoptionOrganization(t *testing.T) adoptionInventory {
 	return *inv
 }
 
-// cliWorkdir is a directory where the CLI under test runs the built provider against an
-// organization.
-type cliWorkdir struct {
-	t   *testing.T
-	cli testAccCLIInfo
-	dir string
-	env []string
-}
-
-// testAccCLIWorkdir builds the provider and prepares a directory where the CLI under test runs it
-// through dev_overrides (nothing is installed: no init), with org's credential in the environment
-// (none when org is nil: for commands that call no API).
-func testAccCLIWorkdir(t *testing.T, org *testAccOrganization) *cliWorkdir {
-	t.Helper()
-	pluginDir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-alien"),
-		"github.com/alien-intelligence/terraform-provider-alien")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	rc := filepath.Join(t.TempDir(), "cli.rc")
-	if err := os.WriteFile(rc, []byte(fmt.Sprintf("disable_checkpoint = true\nprovider_installation {\n"+
-		"  dev_overrides {\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
-		"alien-intelligence/alien", pluginDir, filepath.Join(pluginDir, "no-mirror"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "ALIEN_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	if org != nil {
-		env = append(env, envEndpoint+"="+os.Getenv(envEndpoint), envToken+"="+org.Token)
-	}
-	return &cliWorkdir{t: t, cli: testAccCLI(t), dir: t.TempDir(), env: env}
-}
-
-// write writes a file of the configuration.
-func (w *cliWorkdir) write(name string, content []byte) {
-	w.t.Helper()
-	if err := os.WriteFile(filepath.Join(w.dir, name), content, 0o600); err != nil { //nolint:gosec // the test's own directory and files
-		w.t.Fatal(err)
-	}
-}
-
 // copyExample copies the files of an example directory (relative to examples/).
-func (w *cliWorkdir) copyExample(example string) {
+func (w *testAccCLIWorkspace) copyExample(example string) {
 	w.t.Helper()
 	files, err := filepath.Glob(filepath.Join(testExamplesDir, example, "*"))
 	if err != nil || len(files) == 0 {
@@ -198,43 +143,14 @@ func (w *cliWorkdir) copyExample(example string) {
 	}
 }
 
-// run runs the CLI with args and answers its output; an exit code outside okExits (0 by default)
-// fails the test.
-func (w *cliWorkdir) run(okExits []int, args ...string) (string, int) {
-	w.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, w.cli.Path, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		code = exit.ExitCode()
-	case err != nil:
-		w.t.Fatalf("%s %s: %v", w.cli.Name, strings.Join(args, " "), err)
-	}
-	if okExits == nil {
-		okExits = []int{0}
-	}
-	for _, ok := range okExits {
-		if code == ok {
-			return out.String(), code
-		}
-	}
-	w.t.Fatalf("%s %s exited %d:\n%s", w.cli.Name, strings.Join(args, " "), code, out.String())
-	return "", code
-}
-
 // planActions plans into a file and answers, per action of the JSON plan ("import" for a no-op
 // import, else the actions joined, such as "create" or "update"), the resource addresses.
-func (w *cliWorkdir) planActions() map[string][]string {
+func (w *testAccCLIWorkspace) planActions() map[string][]string {
 	w.t.Helper()
-	w.run([]int{0, 2}, "plan", "-out=tfplan", "-detailed-exitcode")
-	out, _ := w.run(nil, "show", "-json", "tfplan")
+	if out, code := w.run("plan", "-out=tfplan", "-detailed-exitcode"); code != 0 && code != 2 {
+		w.t.Fatalf("%s plan exited %d:\n%s", w.cli, code, out)
+	}
+	out := w.mustRun("show", "-json", "tfplan")
 	var plan struct {
 		ResourceChanges []struct {
 			Address string `json:"address"`
@@ -260,7 +176,7 @@ func (w *cliWorkdir) planActions() map[string][]string {
 
 // expectOnlyImports checks that the plan saved in tfplan imports want objects and does nothing
 // else, then applies it and checks that the next plan is empty.
-func (w *cliWorkdir) expectOnlyImportsThenEmpty(want int) {
+func (w *testAccCLIWorkspace) expectOnlyImportsThenEmpty(want int) {
 	w.t.Helper()
 	actions := w.planActions()
 	imports := actions["import"]
@@ -268,11 +184,11 @@ func (w *cliWorkdir) expectOnlyImportsThenEmpty(want int) {
 	if len(imports) != want || len(actions) != 0 {
 		w.t.Fatalf("the first plan imports %d objects (want %d) and plans %v besides", len(imports), want, actions)
 	}
-	out, _ := w.run(nil, "apply", "tfplan")
+	out := w.mustRun("apply", "tfplan")
 	if !strings.Contains(out, fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", want)) {
 		w.t.Errorf("the apply did not report %d imports and nothing else:\n%s", want, out)
 	}
-	if out, code := w.run([]int{0, 2}, "plan", "-detailed-exitcode"); code != 0 {
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
 		w.t.Errorf("the plan after the apply is not empty:\n%s", out)
 	}
 }
@@ -287,10 +203,11 @@ func TestAccAdoption_generatedConfigRoundTrip(t *testing.T) {
 	testAccRequireCLI(t, "list resources (terraform query -generate-config-out, Terraform 1.14 and later)",
 		testAccCLIHasQuery)
 	inv := testAccAdoptionOrganization(t)
-	w := testAccCLIWorkdir(t, inv.org)
+	w := testAccEmptyCLIWorkspace(t)
+	w.authenticate(inv.org)
 	w.copyExample("adoption/query")
 
-	out, _ := w.run(nil, "query", "-generate-config-out=generated.tf")
+	out := w.mustRun("query", "-generate-config-out=generated.tf")
 	t.Logf("terraform query:\n%s", out)
 	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
 	if err != nil {
@@ -326,7 +243,8 @@ func TestAccAdoption_forEachImport(t *testing.T) {
 	testAccRequireCLI(t, "import blocks with for_each (Terraform 1.7 and later, OpenTofu 1.7 and later)",
 		testAccCLIHasForEachImport)
 	inv := testAccAdoptionOrganization(t)
-	w := testAccCLIWorkdir(t, inv.org)
+	w := testAccEmptyCLIWorkspace(t)
+	w.authenticate(inv.org)
 	w.copyExample("adoption/for-each")
 	w.expectOnlyImportsThenEmpty(inv.adoptable)
 }
@@ -346,7 +264,8 @@ func TestAccExamples_queryValid(t *testing.T) {
 	if len(files) < 6 {
 		t.Fatalf("found %d query files under %s, want every list resource's and the adoption's", len(files), testExamplesDir)
 	}
-	w := testAccCLIWorkdir(t, nil)
+	w := testAccEmptyCLIWorkspace(t)
+	w.authenticate(nil)
 	main, err := os.ReadFile(filepath.Join(testExamplesDir, "adoption", "query", "main.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -359,7 +278,7 @@ func TestAccExamples_queryValid(t *testing.T) {
 		w.dir = t.TempDir()
 		w.write("main.tf", main)
 		w.write(filepath.Base(file), src)
-		if out, _ := w.run([]int{0, 1}, "validate", "-query"); !strings.Contains(out, "Success!") {
+		if out, code := w.run("validate", "-query"); code > 1 || !strings.Contains(out, "Success!") {
 			t.Errorf("terraform validate -query refuses %s:\n%s", strings.TrimPrefix(file, testExamplesDir+"/"), out)
 		}
 	}

@@ -70,10 +70,13 @@ func (e *rpcTestEnv) resourceTypes(typeName string) rpcResource {
 	return rpcResource{typeName: typeName, stateType: s.ValueType(), identityType: identities.IdentitySchemas[typeName].ValueType()}
 }
 
-// rpcRead is what ReadResource answered, decoded.
+// rpcRead is what ReadResource answered, decoded, and as it was (to read again with, as
+// Terraform's next refresh does).
 type rpcRead struct {
-	state, identity map[string]any // nil: none
-	diags           []*tfprotov6.Diagnostic
+	state, identity       map[string]any // nil: none
+	diags                 []*tfprotov6.Diagnostic
+	rawState, rawIdentity map[string]tftypes.Value // nil: none
+	private               []byte
 }
 
 // read calls ReadResource with a state holding values (the others null), identity (nil: none)
@@ -94,15 +97,29 @@ func (e *rpcTestEnv) read(r rpcResource, values map[string]tftypes.Value, identi
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	out := rpcRead{diags: resp.Diagnostics}
+	out := rpcRead{diags: resp.Diagnostics, private: resp.Private}
 	if resp.NewState != nil {
-		if v, err := resp.NewState.Unmarshal(r.stateType); err == nil && !v.IsNull() {
+		v, err := resp.NewState.Unmarshal(r.stateType)
+		if err != nil {
+			e.t.Fatalf("reading %s: the new state: %v", r.typeName, err)
+		}
+		if !v.IsNull() {
 			out.state = testDecode(e.t, resp.NewState, r.stateType)
+			if err := v.As(&out.rawState); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 	}
 	if resp.NewIdentity != nil && resp.NewIdentity.IdentityData != nil {
-		if v, err := resp.NewIdentity.IdentityData.Unmarshal(r.identityType); err == nil && !v.IsNull() {
+		v, err := resp.NewIdentity.IdentityData.Unmarshal(r.identityType)
+		if err != nil {
+			e.t.Fatalf("reading %s: the new identity: %v", r.typeName, err)
+		}
+		if !v.IsNull() {
 			out.identity = testDecode(e.t, resp.NewIdentity.IdentityData, r.identityType)
+			if err := v.As(&out.rawIdentity); err != nil {
+				e.t.Fatal(err)
+			}
 		}
 	}
 	return out
@@ -133,7 +150,7 @@ func (e *rpcTestEnv) importAndRead(r rpcResource, req *tfprotov6.ImportResourceS
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	testNoErrorDiagnostics(e.t, "importing "+r.typeName, resp.Diagnostics)
+	testFailOnDiagnostics(e.t, "importing "+r.typeName, resp.Diagnostics)
 	if len(resp.ImportedResources) != 1 {
 		e.t.Fatalf("importing %s: %d resources", r.typeName, len(resp.ImportedResources))
 	}
@@ -182,7 +199,7 @@ func TestIdentity_readWithoutPriorIdentity(t *testing.T) {
 			map[string]any{"email": "identity.person@example.com"}},
 	} {
 		got := e.read(e.resourceTypes(c.typeName), c.state, nil, nil)
-		testNoErrorDiagnostics(t, "reading "+c.typeName, got.diags)
+		testFailOnDiagnostics(t, "reading "+c.typeName, got.diags)
 		if got.state == nil || fmt.Sprint(got.identity) != fmt.Sprint(c.identity) {
 			t.Errorf("%s: state %v, identity %v; want the object and identity %v", c.typeName, got.state, got.identity, c.identity)
 		}
@@ -239,39 +256,61 @@ func TestIdentity_importByIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := e.invite("Invited.Person@Example.com", client.RoleViewer)
+	// Non-ASCII emails: the identity is the key the API compares by (Unicode case folding, ß
+	// folds to ss), not strings.ToLower's.
+	strasse := e.invite("Straße@Example.de", client.RoleViewer)
+	jose := e.invite("JOSÉ@example.com", client.RoleWriter)
 	me, err := e.owner.Identity.Read(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	for _, c := range []struct {
-		typeName string
-		identity map[string]tftypes.Value
-		want     map[string]any
+		typeName     string
+		identity     map[string]tftypes.Value
+		want         map[string]any
+		wantIdentity string // alien_member's identity email; the others keep the id given
 	}{
-		{"alien_organization", map[string]tftypes.Value{"id": str(me.Organization.ID)}, map[string]any{"id": me.Organization.ID, "plan": "enterprise", "bootstrap_token": nil}},
-		{"alien_service_account", map[string]tftypes.Value{"id": str(sa.ID)}, map[string]any{"email": "Import-Bot@Example.com", "description": "imported", "active": true}},
-		{"alien_managed_user", map[string]tftypes.Value{"id": str(mu.ID)}, map[string]any{"first_name": "Ada", "password_reset_trigger": nil}},
-		{"alien_oauth_client", map[string]tftypes.Value{"id": str(oc.ID)}, map[string]any{"name": "imported client", "client_secret": nil}},
-		{"alien_api_token", map[string]tftypes.Value{"id": str(tok.ID)}, map[string]any{"name": "imported token", "scope": "read_write", "token": nil, "keepers": nil}},
-		{"alien_invitation", map[string]tftypes.Value{"id": str(inv.ID)}, map[string]any{"email": inv.Email, "status": "pending"}},
+		{"alien_organization", map[string]tftypes.Value{"id": str(me.Organization.ID)}, map[string]any{"id": me.Organization.ID, "plan": "enterprise", "bootstrap_token": nil}, ""},
+		{"alien_service_account", map[string]tftypes.Value{"id": str(sa.ID)}, map[string]any{"email": "Import-Bot@Example.com", "description": "imported", "active": true}, ""},
+		{"alien_managed_user", map[string]tftypes.Value{"id": str(mu.ID)}, map[string]any{"first_name": "Ada", "password_reset_trigger": nil}, ""},
+		{"alien_oauth_client", map[string]tftypes.Value{"id": str(oc.ID)}, map[string]any{"name": "imported client", "client_secret": nil}, ""},
+		{"alien_api_token", map[string]tftypes.Value{"id": str(tok.ID)}, map[string]any{"name": "imported token", "scope": "read_write", "token": nil, "keepers": nil}, ""},
+		{"alien_invitation", map[string]tftypes.Value{"id": str(inv.ID)}, map[string]any{"email": inv.Email, "status": "pending"}, ""},
 		{"alien_member", map[string]tftypes.Value{"email": str("invited.person@example.com")},
-			map[string]any{"id": inv.ID, "email": "Invited.Person@Example.com", "status": "invited", "invitation_id": inv.ID}},
+			map[string]any{"id": inv.ID, "email": "Invited.Person@Example.com", "status": "invited", "invitation_id": inv.ID},
+			"invited.person@example.com"},
 		{"alien_member", map[string]tftypes.Value{"email": str("INVITED.person@example.com")},
-			map[string]any{"email": "Invited.Person@Example.com", "status": "invited"}},
+			map[string]any{"email": "Invited.Person@Example.com", "status": "invited"}, "invited.person@example.com"},
+		{"alien_member", map[string]tftypes.Value{"email": str("strasse@example.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de", "status": "invited", "invitation_id": strasse.ID},
+			"strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("STRASSE@example.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de", "status": "invited"}, "strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("straße@EXAMPLE.de")},
+			map[string]any{"id": strasse.ID, "email": "Straße@Example.de"}, "strasse@example.de"},
+		{"alien_member", map[string]tftypes.Value{"email": str("josé@example.com")},
+			map[string]any{"id": jose.ID, "email": "JOSÉ@example.com", "status": "invited", "role": "writer"}, "josé@example.com"},
+		{"alien_member", map[string]tftypes.Value{"email": str("JOSE\u0301@Example.COM")},
+			map[string]any{"id": jose.ID, "email": "JOSÉ@example.com"}, "josé@example.com"},
 	} {
 		got := e.importByIdentity(e.resourceTypes(c.typeName), c.identity)
-		testNoErrorDiagnostics(t, "reading the imported "+c.typeName, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+c.typeName, got.diags)
 		for k, v := range c.want {
 			if got.state[k] != v {
-				t.Errorf("%s imported by identity: %s = %v, want %v", c.typeName, k, got.state[k], v)
+				t.Errorf("%s imported by identity %v: %s = %v, want %v", c.typeName, c.identity, k, got.state[k], v)
 			}
 		}
 		for k, v := range c.identity {
-			var given string
-			_ = v.As(&given)
-			if want := strings.ToLower(given); got.identity[k] != want && got.identity[k] != given {
-				t.Errorf("%s imported by identity: identity %v, want %s = %q", c.typeName, got.identity, k, given)
+			var want string
+			if err := v.As(&want); err != nil {
+				t.Fatal(err)
+			}
+			if c.wantIdentity != "" {
+				want = c.wantIdentity
+			}
+			if got.identity[k] != want || len(got.identity) != 1 {
+				t.Errorf("%s imported by identity %v: identity %v, want %s = %q", c.typeName, c.identity, got.identity, k, want)
 			}
 		}
 	}
@@ -280,7 +319,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	// identity is the same.
 	for _, given := range []string{"invited.person@example.com", "INVITED.PERSON@example.com"} {
 		got := e.importByID(e.resourceTypes("alien_member"), given)
-		testNoErrorDiagnostics(t, "reading the imported "+given, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+given, got.diags)
 		if got.state["email"] != given || got.state["id"] != inv.ID || got.identity["email"] != "invited.person@example.com" {
 			t.Errorf("imported by the id %q: state %v, identity %v", given, got.state, got.identity)
 		}
@@ -299,7 +338,7 @@ func TestIdentity_importByIdentity(t *testing.T) {
 	r := fresh.resourceTypes("alien_member")
 	for _, email := range emails {
 		got := fresh.importByIdentity(r, map[string]tftypes.Value{"email": str(email)})
-		testNoErrorDiagnostics(t, "reading the imported "+email, got.diags)
+		testFailOnDiagnostics(t, "reading the imported "+email, got.diags)
 		want := "invited"
 		if strings.HasPrefix(email, "active-") {
 			want = "active"
@@ -308,8 +347,44 @@ func TestIdentity_importByIdentity(t *testing.T) {
 			t.Fatalf("%s imported: %v", email, got.state)
 		}
 	}
-	// Invitations: 151 pending and 150 accepted (301, 4 pages); members: 151 (2 pages).
+	// Invitations: 153 pending and 150 accepted (303, 4 pages); members: 151 (2 pages).
 	fresh.expectRequests("importing 300 people by identity", map[string]int{"GET /invitations": 4, "GET /members": 2})
+}
+
+// TestIdentity_memberInvitationToMembership follows one alien_member from invitation to
+// membership, as Terraform sees it: imported by identity while invited, then refreshed (by the
+// next run's provider process) with that state and identity after the person accepted. The identity (the email's key) does not change,
+// though the object behind it does (the invitation's id becomes the member's).
+func TestIdentity_memberInvitationToMembership(t *testing.T) {
+	t.Parallel()
+	e := startRPCTestEnv(t)
+	const email = "Straße.Joiner@Example.de"
+	inv := e.invite(email, client.RoleWriter)
+	r := e.resourceTypes("alien_member")
+
+	imported := e.importByIdentity(r, map[string]tftypes.Value{"email": tftypes.NewValue(tftypes.String, "STRASSE.joiner@example.de")})
+	testFailOnDiagnostics(t, "reading the imported invitation", imported.diags)
+	if imported.state["id"] != inv.ID || imported.state["status"] != "invited" || imported.state["email"] != email ||
+		fmt.Sprint(imported.identity) != "map[email:strasse.joiner@example.de]" {
+		t.Fatalf("imported while invited: state %v, identity %v", imported.state, imported.identity)
+	}
+
+	member := e.accept(email)
+	if !strings.HasPrefix(member.ID, "mem_") {
+		t.Fatalf("accepted: member id %q", member.ID)
+	}
+	// The next plan: a new provider process (this one's read cache holds the invitation pending).
+	fresh := startRPCTestEnvFor(t, e.inst)
+	got := fresh.read(fresh.resourceTypes("alien_member"), imported.rawState, imported.rawIdentity, imported.private)
+	testFailOnDiagnostics(t, "refreshing after the invitation was accepted", got.diags)
+	if fmt.Sprint(got.identity) != "map[email:strasse.joiner@example.de]" {
+		t.Errorf("the identity changed from invitation to membership: %v, want map[email:strasse.joiner@example.de]", got.identity)
+	}
+	for k, v := range map[string]any{"id": member.ID, "status": "active", "email": email, "role": "writer", "invitation_id": nil} {
+		if got.state[k] != v {
+			t.Errorf("refreshed after the invitation was accepted: %s = %v, want %v (state %v)", k, got.state[k], v, got.state)
+		}
+	}
 }
 
 // TestAccIdentity_createAndImportBlock creates one resource of every kind and checks each one's

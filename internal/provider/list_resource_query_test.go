@@ -26,10 +26,7 @@ func TestAccListResources_query(t *testing.T) {
 		testAccCLIHasQuery)
 	t.Parallel()
 	ctx := context.Background()
-	org := testAccNewOrganization(t)
-	if _, err := client.Local(testAccClient(t)).SetPlan(ctx, org.Organization.ID, client.PlanEnterprise); err != nil {
-		t.Fatal(err)
-	}
+	org := testAccEnterpriseOrganization(t)
 	c := org.Client
 	sa, err := c.ServiceAccounts.Create(ctx, client.ServiceAccountCreateOptions{Email: testAccRandomEmail("query-bot"), Description: "Found by query"})
 	if err != nil {
@@ -50,7 +47,7 @@ func TestAccListResources_query(t *testing.T) {
 	}
 	enabled := testAccCreateOAuthClient(t, c, "query-enabled")
 	email := "Query." + strings.TrimPrefix(testAccRandomEmail("person"), "person")
-	provider := fmt.Sprintf("provider \"alien\" {\n  token = %q\n}\n", org.Token)
+	provider := testAccProviderBlock(org.Token)
 	id := func(v string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"id": knownvalue.StringExact(v)}
 	}

@@ -23,6 +23,19 @@ type listTestResult struct {
 // list calls the ListResource RPC of typeName with the config block's values (the others null),
 // include_resource and limit, and reads the whole stream.
 func (e *rpcTestEnv) list(typeName string, config map[string]tftypes.Value, includeResource bool, limit int64) []listTestResult {
+	e.t.Helper()
+	return e.listReading(typeName, config, includeResource, limit, 0)
+}
+
+// listFirst is list that stops reading the stream after its first result, as Terraform does
+// when it wants no more (the stream's consumer returns false).
+func (e *rpcTestEnv) listFirst(typeName string, config map[string]tftypes.Value, includeResource bool, limit int64) []listTestResult {
+	e.t.Helper()
+	return e.listReading(typeName, config, includeResource, limit, 1)
+}
+
+// listReading is list reading at most n results of the stream (0: all of them).
+func (e *rpcTestEnv) listReading(typeName string, config map[string]tftypes.Value, includeResource bool, limit int64, n int) []listTestResult {
 	t := e.t
 	t.Helper()
 	ctx := context.Background()
@@ -56,6 +69,9 @@ func (e *rpcTestEnv) list(typeName string, config map[string]tftypes.Value, incl
 			res.Resource = testDecode(t, r.Resource, resourceType)
 		}
 		out = append(out, res)
+		if len(out) == n {
+			break
+		}
 	}
 	return out
 }
@@ -65,7 +81,7 @@ func (e *rpcTestEnv) listOK(typeName string, config map[string]tftypes.Value, in
 	e.t.Helper()
 	results := e.list(typeName, config, includeResource, limit)
 	for _, r := range results {
-		testNoErrorDiagnostics(e.t, "listing "+typeName, r.Diagnostics)
+		testFailOnDiagnostics(e.t, "listing "+typeName, r.Diagnostics)
 	}
 	return results
 }
@@ -100,7 +116,7 @@ func TestListResources_registered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testNoErrorDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
+	testFailOnDiagnostics(t, "GetProviderSchema", schemas.Diagnostics)
 	identities, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		t.Fatal(err)

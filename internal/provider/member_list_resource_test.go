@@ -13,10 +13,11 @@ import (
 	"github.com/alien-intelligence/terraform-provider-alien/internal/client"
 )
 
-// TestMemberListResource lists the people of an organization with 121 members, 132 pending
+// TestMemberListResource lists the people of an organization with 121 members, 134 pending
 // invitations (one of them sent again after it expired, one sent anew after an earlier one
-// expired), 3 expired invitations and a revoked one: the filters, limit, include_resource, and
-// the requests (pages of 100, read only as far as the limit needs).
+// expired, two to non-ASCII emails), 3 expired invitations and a revoked one: the filters, limit,
+// include_resource, identities, and the requests (pages of 100, read only as far as the limit
+// needs).
 func TestMemberListResource(t *testing.T) {
 	t.Parallel()
 	e := startRPCTestEnv(t)
@@ -66,6 +67,10 @@ func TestMemberListResource(t *testing.T) {
 		}
 		invited = append(invited, e.invite(fmt.Sprintf("invitee-%03d@example.com", i), role).Email)
 	}
+	// Non-ASCII emails, whose identities are their keys (Unicode case folding), not
+	// strings.ToLower's: a viewer and a writer, as the invitees alternate.
+	nonASCII := map[string]string{"Straße@Example.de": "strasse@example.de", "JOSÉ@example.com": "josé@example.com"}
+	invited = append(invited, e.invite("Straße@Example.de", client.RoleViewer).Email, e.invite("JOSÉ@example.com", client.RoleWriter).Email)
 	bootstrapOwner, err := e.owner.Members.List(ctx, client.MemberListOptions{Role: new(client.RoleOwner)})
 	if err != nil || len(bootstrapOwner) != 13 {
 		t.Fatalf("owners: %d, %v; want 13", len(bootstrapOwner), err)
@@ -92,11 +97,18 @@ func TestMemberListResource(t *testing.T) {
 			if r.Resource != nil {
 				t.Fatalf("%s: a resource object without include_resource", r.DisplayName)
 			}
-			if email, _ := r.Identity["email"].(string); email != strings.ToLower(r.DisplayName) {
-				t.Errorf("%s: identity email %q, want the email in lower case", r.DisplayName, email)
+			want, ok := nonASCII[r.DisplayName]
+			if !ok {
+				want = strings.ToLower(r.DisplayName)
+			}
+			if email, _ := r.Identity["email"].(string); email != want {
+				t.Errorf("%s: identity email %q, want %q", r.DisplayName, email, want)
 			}
 		}
-		// 121 members and 132 pending invitations: two pages each.
+		if got := emails[len(emails)-2:]; !slices.Equal(got, []string{"strasse@example.de", "josé@example.com"}) {
+			t.Errorf("the last identities are %q, want the keys of Straße@Example.de and JOSÉ@example.com", got)
+		}
+		// 121 members and 134 pending invitations: two pages each.
 		e.expectRequests("listing every person", map[string]int{"GET /members": 2, "GET /invitations": 2})
 	})
 
@@ -116,6 +128,23 @@ func TestMemberListResource(t *testing.T) {
 		e.expectRequests("limit 0", map[string]int{})
 	})
 
+	t.Run("results stream as the pages come in", func(t *testing.T) {
+		// Stopping after the first result: the first page of members only, though the limit
+		// allows every person (253, five pages).
+		results := e.listFirst(typ, nil, false, 1000)
+		if len(results) != 1 || results[0].DisplayName != bootstrapOwner[0].Email {
+			t.Errorf("the first result: %v, want %s", results, bootstrapOwner[0].Email)
+		}
+		e.expectRequests("stopping after the first person", map[string]int{"GET /members": 1})
+		// The first invited person is on the first page of invitations (the members are read
+		// first, to leave out the invitations they accepted).
+		results = e.listFirst(typ, map[string]tftypes.Value{"status": str("invited")}, false, 1000)
+		if len(results) != 1 || results[0].DisplayName != resent.Email {
+			t.Errorf("the first invited person: %v, want %s", results, resent.Email)
+		}
+		e.expectRequests("stopping after the first invited person", map[string]int{"GET /members": 2, "GET /invitations": 1})
+	})
+
 	t.Run("filters", func(t *testing.T) {
 		for _, c := range []struct {
 			role, status string
@@ -127,7 +156,7 @@ func TestMemberListResource(t *testing.T) {
 			{"writer", "invited", filterEmails(invited, func(i int, email string) bool {
 				return email == mixed.Email || email == resent.Email || (i >= 3 && (i-3)%2 == 0)
 			}), map[string]int{"GET /members": 2, "GET /invitations": 2}},
-			// Expired ones need every invitation (the 120 accepted ones too): 257, three pages.
+			// Expired ones need every invitation (the 120 accepted ones too): 259, three pages.
 			{"", "expired", []string{expired[0].Email, expired[1].Email, expired[2].Email}, map[string]int{"GET /members": 2, "GET /invitations": 3}},
 			{"writer", "expired", []string{expired[1].Email}, map[string]int{"GET /members": 2, "GET /invitations": 3}},
 			{"owner", "", append(slices.Clone(owners), renewed.Email), map[string]int{"GET /members": 2, "GET /invitations": 2}},

@@ -869,17 +869,6 @@ func (p *testMemberProvider) create(ctx context.Context, email, role string) (ma
 	return attrs, state.As(&attrs)
 }
 
-// diagsError joins the error diagnostics (nil when there is none).
-func diagsError(diags []*tfprotov6.Diagnostic) error {
-	var errs []error
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			errs = append(errs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // TestMember_concurrentRunsAdopt: two runs with two states apply the same 20 alien_member at
 // once (a pipeline re-run while the first run still goes), truly in parallel: 40 Creates, each
 // through its run's provider server. In front of alien-local, a gate holds each person's first

@@ -73,7 +73,7 @@ func startRPCTestEnvFor(t *testing.T, inst *localapi.Instance) *rpcTestEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testNoErrorDiagnostics(t, "configuring the provider", resp.Diagnostics)
+	testFailOnDiagnostics(t, "configuring the provider", resp.Diagnostics)
 	return e
 }
 
@@ -130,10 +130,14 @@ func (e *rpcTestEnv) expectRequests(what string, want map[string]int) {
 // addMember invites email as role and accepts the invitation through its emailed link.
 func (e *rpcTestEnv) addMember(email string, role client.Role) *client.Member {
 	e.t.Helper()
+	e.invite(email, role)
+	return e.accept(email)
+}
+
+// accept accepts the latest invitation sent to email through its emailed link.
+func (e *rpcTestEnv) accept(email string) *client.Member {
+	e.t.Helper()
 	ctx := context.Background()
-	if _, err := e.owner.Invitations.Create(ctx, client.InvitationCreateOptions{Email: email, Role: role}); err != nil {
-		e.t.Fatalf("inviting %s: %v", email, err)
-	}
 	emails, err := client.Local(e.owner).Outbox(ctx, email)
 	if err != nil || len(emails) == 0 {
 		e.t.Fatalf("the invitation email to %s: %v (%d emails)", email, err, len(emails))
@@ -152,11 +156,7 @@ func (e *rpcTestEnv) addMember(email string, role client.Role) *client.Member {
 // invite invites email as role.
 func (e *rpcTestEnv) invite(email string, role client.Role) *client.Invitation {
 	e.t.Helper()
-	inv, err := e.owner.Invitations.Create(context.Background(), client.InvitationCreateOptions{Email: email, Role: role})
-	if err != nil {
-		e.t.Fatalf("inviting %s: %v", email, err)
-	}
-	return inv
+	return testAccInvite(e.t, e.owner, email, role)
 }
 
 // testObjectValue is an object of type typ holding values, its other attributes null.
@@ -212,15 +212,21 @@ func testGoValue(t *testing.T, v tftypes.Value) any {
 	switch {
 	case v.Type().Is(tftypes.String):
 		var s string
-		_ = v.As(&s)
+		if err := v.As(&s); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		return s
 	case v.Type().Is(tftypes.Bool):
 		var b bool
-		_ = v.As(&b)
+		if err := v.As(&b); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		return b
 	case v.Type().Is(tftypes.Number):
 		var n big.Float
-		_ = v.As(&n)
+		if err := v.As(&n); err != nil {
+			t.Fatalf("decoding %s: %v", v, err)
+		}
 		f, _ := n.Float64()
 		return f
 	case v.Type().Is(tftypes.Object{}), v.Type().Is(tftypes.Map{}):
@@ -243,15 +249,5 @@ func testGoValue(t *testing.T, v tftypes.Value) any {
 			out = append(out, testGoValue(t, e))
 		}
 		return out
-	}
-}
-
-// testNoErrorDiagnostics fails the test on an error diagnostic.
-func testNoErrorDiagnostics(t *testing.T, what string, diags []*tfprotov6.Diagnostic) {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
-		}
 	}
 }
